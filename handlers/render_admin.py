@@ -1,0 +1,143 @@
+"""Texts of the gate (refusal, flood notice), the database-down notice and the admin replies.
+
+Like `handlers.render`: pure functions, everything from a user or a file escaped with `esc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from handlers.render import Reply, esc, simple, swedish_date
+from knowledge.batch import DocumentOutcome
+from knowledge.views import StoreStats
+
+STORE_DOWN = "Databasen svarar inte just nu. Försök igen om en stund."
+
+
+def refusal(user_id: int | None, chat_id: int | None = None) -> str:
+    """The one message an outsider gets: polite, and with the id an administrator needs."""
+    if chat_id is not None and user_id is not None and chat_id != user_id:
+        who = f"Gruppens id är <code>{chat_id}</code>."
+    elif user_id is not None:
+        who = f"Ditt användar-id är <code>{user_id}</code>."
+    else:
+        who = ""
+    return (
+        "Hej! Den här boten är bara öppen för inbjudna användare, så jag kan tyvärr inte svara "
+        "dig. Vill du ha tillgång, kontakta den som driver boten. " + who
+    ).strip()
+
+
+def refusal_short() -> str:
+    """For a button press or an inline query from an outsider (no HTML: a toast or a label)."""
+    return "Du har inte tillgång till den här boten."
+
+
+def flood_notice() -> str:
+    return (
+        "Du skickar många meddelanden på kort tid – vänta en stund, så svarar jag igen."
+    )
+
+
+def store_down() -> str:
+    return esc(STORE_DOWN)
+
+
+def store_down_short() -> str:
+    """For an inline query's button or a callback toast (plain text)."""
+    return STORE_DOWN
+
+
+def admins_only_documents() -> Reply:
+    return simple(
+        "Tack! Men bara administratörer kan läsa in protokoll. "
+        "Fråga mig i stället, till exempel med /beslut eller /sok."
+    )
+
+
+def file_too_large(name: str, size: int, limit: int) -> Reply:
+    return simple(
+        f"<b>{esc(name)}</b> är för stor ({_mb(size)}). Gränsen är {_mb(limit)} "
+        "(så stora filer kan en bot hämta från Telegram). Inget lästes in."
+    )
+
+
+def file_type_refused(name: str, reason: str) -> Reply:
+    return simple(f"<b>{esc(name)}</b> kan inte läsas in: {esc(reason)}. Inget lästes in.")
+
+
+_STATUS_TEXT = {
+    "new": "ny i databasen",
+    "unchanged": "oförändrad – exakt samma fil fanns redan, inget ändrades",
+    "replaced": "ersatte en tidigare version av samma protokoll",
+}
+
+
+def ingest_outcome(outcome: DocumentOutcome, *, store_down: bool = False) -> Reply:
+    """What an admin's file became: body, date, paragraphs and new/unchanged/replaced, or why
+    nothing was stored."""
+    name = esc(outcome.name)
+    if outcome.result is None:
+        if store_down:
+            return simple(
+                f"<b>{name} lästes inte in.</b>\n{esc(STORE_DOWN)} Inget sparades – "
+                "skicka filen igen när databasen svarar."
+            )
+        return simple(
+            f"<b>{name} lästes inte in.</b>\nOrsak: {esc(outcome.failure or 'okänt fel')}.\n"
+            "Inget sparades."
+        )
+    parsed = outcome.parsed
+    result = outcome.result
+    lines = [f"<b>Inläst: {name}</b>"]
+    if parsed is not None:
+        lines.append(f"Organ: {esc(parsed.body or 'okänt organ')}")
+        lines.append(f"Datum: {esc(swedish_date(parsed.meeting_date))}")
+        lines.append(f"Paragrafer: {len(parsed.paragraphs)}")
+        if parsed.figures:
+            lines.append(f"Ekonomiska siffror: {len(parsed.figures)}")
+        if parsed.schedule_changes:
+            lines.append(f"Ändrade sammanträden: {len(parsed.schedule_changes)}")
+    lines.append(f"Status: {_STATUS_TEXT.get(result.status, esc(result.status))}")
+    return simple("\n".join(lines))
+
+
+def status(
+    stats: StoreStats,
+    *,
+    version: str,
+    database: str,
+    access: str,
+    refused: int | None,
+    tz: tzinfo,
+    extra: Sequence[str] = (),
+) -> Reply:
+    last = _when(stats.last_ingest, tz) if stats.last_ingest else "aldrig"
+    lines = [
+        f"<b>nämndbot {esc(version)}</b>",
+        f"Databas: {esc(database)}",
+        f"Protokoll: {stats.documents}",
+        f"Paragrafer: {stats.paragraphs}",
+        f"Ärenden: {stats.cases}",
+        f"Organ: {stats.bodies}",
+        f"Senaste inläsning: {esc(last)}",
+        f"Åtkomst: {esc(access)}",
+    ]
+    if refused is not None:
+        lines.append(f"Nekade chattar: {refused}")
+    lines += [esc(x) for x in extra]
+    return simple("\n".join(lines))
+
+
+def _when(moment: datetime, tz: tzinfo) -> str:
+    if moment.tzinfo is None:  # stored as UTC without zone
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(tz)
+    return f"{swedish_date(local.date())} kl. {local:%H:%M}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")

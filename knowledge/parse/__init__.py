@@ -1,0 +1,20 @@
+"""Text → ParsedDocument. The parser's one entry point.
+
+`parse_text` takes the document's text as read (page furniture still in it): it reads the
+running headers' facts (meeting date, body) with `knowledge.clean.extract_furniture`, cleans the
+text with `knowledge.clean.clean_text`, and parses the rest. Cleaned text works as well (cleaning
+is idempotent), but then a date that only the page headers state is lost.
+"""
+
+from __future__ import annotations
+
+from knowledge.parse.model import ParsedDocument
+
+
+def parse_text(text: str) -> ParsedDocument:
+    from knowledge.parse.document import parse_document
+
+    return parse_document(text)
+
+
+__all__ = ["parse_text", "ParsedDocument"]

@@ -1,0 +1,103 @@
+"""Names of deciding bodies (nämnd, utskott, styrelse, fullmäktige …) in running text.
+
+A body's name is recognised by its head noun, not by a list of names: "Hälso- och
+sjukvårdsnämnden", "Välfärd- och samverkansutskottet", "Regionstyrelsens arbetsutskott",
+"Kommunfullmäktige". Names are returned in proper case and in the definite form
+("hälso- och sjukvårdsutskottets förslag" → "Hälso- och sjukvårdsutskottet"). A misspelt name
+("Hälso- och sjukvårsutskottet") is resolved to the closest name the same document spells
+often (`resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rapidfuzz import fuzz, process
+
+_HEADS = (
+    r"nämnd(?:en|ens)?|utskott(?:et|ets)?|styrelse(?:n|ns)?|fullmäktige(?:s)?|beredning(?:en|ens)?|"
+    r"kommitt[ée](?:n|ns)?|presidi(?:um|et|ets)|direktion(?:en|ens)?|förbundsstyrelse(?:n|ns)?"
+)
+_WORD = r"[A-ZÅÄÖÉa-zåäöéü]"
+# "Hälso- och sjukvårdsnämnden", "Regionstyrelsen", "Regionstyrelsens arbetsutskott"
+BODY_PATTERN = re.compile(
+    rf"(?<![\w-])((?:{_WORD}+-\s+(?:och|samt)\s+)?{_WORD}*?(?:{_HEADS}))(?![\w-])"
+    rf"(?:\s+((?:{_WORD}+-\s+(?:och|samt)\s+)?{_WORD}*?(?:utskott(?:et)?|presidi(?:um|et))))?(?![\w-])",
+)
+# words that end like a body but are not one ("ledamöterna i nämnden" keeps "nämnden": generic)
+_GENERIC = {"nämnd", "nämnden", "utskott", "utskottet", "styrelse", "styrelsen", "fullmäktige", "beredning",
+            "beredningen", "kommittén", "presidiet", "presidium", "direktionen", "direktion"}
+
+
+def _definite(word: str) -> str:
+    """Genitive and indefinite → definite: "utskottets"/"utskott" → "utskottet"."""
+    w = word
+    if re.search(r"(nämndens|utskottets|styrelsens|beredningens|kommitténs|presidiets|direktionens)$", w) or w.endswith("fullmäktiges"):
+        w = w[:-1]
+    if w.endswith("nämnd"):
+        w += "en"
+    elif w.endswith("utskott"):
+        w += "et"
+    elif w.endswith("styrelse"):
+        w += "n"
+    return w
+
+
+def normalise_body(name: str) -> str:
+    """Proper case, definite form, one space: "HÄLSO- OCH SJUKVÅRDSNÄMNDENS" → "Hälso- och sjukvårdsnämnden".
+
+    A two-part name ("Regionstyrelsens arbetsutskott") keeps its head noun as written.
+    """
+    name = re.sub(r"\s+", " ", name).strip()
+    words = name.split(" ")
+    last = words[-1].lower()
+    two_part = len(words) >= 2 and words[-2].lower().endswith("s") and words[-2].lower() not in ("och", "samt")
+    if two_part and re.search(r"(utskott|presidium)$", last):
+        words[-1] = last
+    elif two_part and last.endswith("s") and re.search(r"(utskotts|presidiets|utskottets)$", last):
+        words[-1] = last[:-1]
+    else:
+        words[-1] = _definite(last)
+    text = " ".join(w.lower() for w in words)
+    return text[:1].upper() + text[1:]
+
+
+def find_bodies(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalised name) of every specific body name in ``text``."""
+    out = []
+    for m in BODY_PATTERN.finditer(text):
+        first, second = m.group(1), m.group(2)
+        name = f"{first} {second}" if second else first
+        if name.lower() in _GENERIC or len(name) < 6:
+            continue
+        if second is None and not re.search(r"s$", first) and first.lower() in _GENERIC:
+            continue
+        if second and not first.lower().endswith("s"):
+            name = second  # "nämnden utskottet" is two mentions, keep the latter
+            if name.lower() in _GENERIC:
+                continue
+        norm = normalise_body(name)
+        if norm.lower() in _GENERIC:
+            continue
+        out.append((m.start(), m.end(), norm))
+    return out
+
+
+def first_body(text: str) -> str | None:
+    found = find_bodies(text)
+    return found[0][2] if found else None
+
+
+def body_counts(text: str) -> Counter:
+    return Counter(name for _, _, name in find_bodies(text))
+
+
+def resolve(name: str, known: Counter | dict[str, int], cutoff: float = 90) -> str:
+    """A (possibly misspelt) body name → the document's usual spelling of it, if one is close."""
+    if not known:
+        return name
+    close = process.extract(name.lower(), {k: k.lower() for k in known}, scorer=fuzz.ratio, score_cutoff=cutoff,
+                            limit=None)
+    best = max((hit[2] for hit in close), key=lambda k: (known[k], k == name), default=name)
+    return best if known.get(best, 0) > known.get(name, 0) else name

@@ -1,0 +1,235 @@
+"""Raw text → ParsedDocument: the orchestration of every parsing concern.
+
+Flow: furniture facts are read from the raw text, the text is cleaned, split into the
+preamble and the § paragraphs; each paragraph is split into labels and sections, and the
+decision, debate and references are read from the sections they belong to. Figures and
+schedule changes come from `figures` and `schedule` (another module's rules), called with the
+paragraph's cleaned text and its decision clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from knowledge.clean import clean_text, extract_furniture
+from knowledge.parse import debate
+from knowledge.parse.bodies import body_counts, normalise_body, resolve
+from knowledge.parse.decisions import Decision, has_decision, parse_decision
+from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
+from knowledge.parse.meeting import (
+    document_kind,
+    header_body,
+    labelled_date,
+    meeting_place,
+    meeting_time,
+    organisation,
+    plan_title,
+    signed_chair,
+    stated_chair,
+)
+from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
+from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr
+from knowledge.parse.people import parse_attendance
+from knowledge.parse.routine import is_routine
+from knowledge.parse.sections import Sections, split_sections
+
+# sections whose people acted elsewhere (the utskott that prepared the item), or that quote others
+_NOT_THIS_MEETING = ("beredning", "tidigare behandling", "ärendebeskrivning", "bakgrund", "förvaltningens bedömning",
+                     "beslutsunderlag", "delges", "delgivningar")
+
+
+# "Nämnden beslutar enligt förslaget", "Nämnden bifaller arbetsutskottets förslag", "Förslaget bifalls"
+_AS_PROPOSED = re.compile(r"\b(?:enligt|i enlighet med|bifaller|bifalla|bifalls|godkänner)\s+(?:[\w:-]+\s+){0,3}?"
+                          r"förslag(?:et)?\b|\bförslag(?:et)?\s+bifalls\b", re.I)
+
+
+def _decision(sections: Sections) -> Decision:
+    """The Beslut section's decision; "… beslutar enligt förslaget" takes the proposal's clauses."""
+    decision = parse_decision(_decision_lines(sections))
+    proposal = sections.get("förslag till beslut")
+    if (sections.get("beslut") and proposal and len(decision.clauses) == 1
+            and not decision.clauses[0].lower().startswith("att ") and _AS_PROPOSED.search(decision.clauses[0])):
+        proposed = parse_decision(sum(proposal, []))
+        if proposed.clauses:
+            decision.clauses = proposed.clauses
+    return decision
+
+
+def _decision_lines(sections: Sections) -> list[str]:
+    for key in ("beslut", "förslag till beslut"):
+        found = sections.get(key)
+        if found:
+            out: list[str] = []
+            for lines in found:
+                out.extend(lines + [""])
+            return out
+    pre = sections.get("")
+    if pre and has_decision(pre[0]):
+        return pre[0]
+    return []
+
+
+def _dnr(header_dnr: str | None, sections: Sections, body_lines: list[str]) -> str | None:
+    """The § line's dnr, else the "Diarienummer:" label, else a "Dnr …" near the top."""
+    if header_dnr:
+        return header_dnr
+    label = sections.labels.get("dnr")
+    if label:
+        return first_dnr(label, loose=True) or label.strip() or None
+    lead = "\n".join(body_lines[:6])
+    m = re.search(r"\b(?:dnr|diarienummer)\.?\s*:?\s*(" + DNR_PATTERN_LOOSE.pattern + ")", lead, re.I)
+    return m.group(1) if m else None
+
+
+def _text_of(sections: Sections, skip: tuple[str, ...]) -> str:
+    return "\n\n".join("\n".join(lines) for key, lines in sections.parts if key not in skip)
+
+
+def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict:
+    """Reservations, notes, motions, votes, abstentions, beredning, tidigare behandling."""
+    proceedings = _text_of(sections, _NOT_THIS_MEETING)
+    reservations = []
+    for lines in sections.get("reservationer"):  # first: these carry the reservation text
+        reservations.extend(debate.reservation_section("\n".join(lines)))
+    reservations = debate.dedupe(reservations + debate.reservations(proceedings))
+    notes = []
+    for key in ("protokollsanteckning", "särskilt yttrande"):
+        for lines in sections.get(key):
+            notes.extend(debate.notes("\n".join(lines), kind=key, whole_section=True))
+    outside = _text_of(sections, _NOT_THIS_MEETING + ("protokollsanteckning", "särskilt yttrande"))
+    vote_text = sections.text("omröstning")
+    beredning = sections.text("beredning")
+    prior = debate.prior_handlings(sections.text("tidigare behandling"), known_bodies, year)
+    if not prior:  # "Ärendet bordlades den 25 januari 2024, § 12." standing in the text
+        prior = debate.prior_handlings(proceedings, known_bodies, year, stated_only=True)
+    return {
+        "reservations": reservations,
+        "protocol_notes": debate.dedupe(notes + debate.notes(outside)),
+        "motions": debate.motions(sections.text("yrkanden") or proceedings),
+        "votes": debate.votes(vote_text) if vote_text else debate.votes_in(proceedings),
+        "abstentions": debate.abstentions(proceedings),
+        "prepared_by": debate.prepared_by(beredning, known_bodies, year) if beredning else None,
+        "prior_handlings": prior,
+    }
+
+
+def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | None) -> tuple[Paragraph, Decision]:
+    title, header_dnr, used = title_and_dnr(raw)
+    body_lines = raw.lines[used:]
+    sections = split_sections(body_lines)
+    decision = _decision(sections)
+    text = "\n".join(raw.header_lines + raw.lines[: len(raw.lines) - len(sections.closing)]).strip()
+    paragraph = Paragraph(
+        number=raw.number,
+        title=title,
+        dnr=_dnr(header_dnr, sections, body_lines),
+        responsible=sections.labels.get("responsible"),
+        officer=sections.labels.get("officer"),
+        decision=decision.clauses,
+        is_proposal=decision.is_proposal,
+        proposal_to=decision.proposal_to,
+        sections={key: sections.text(key) for key in dict.fromkeys(sections.keys()) if key},
+        delges=_delges(sum(sections.get("delges"), [])),
+        routine=is_routine(title),
+        text=text,
+        **_debate(sections, known_bodies, meeting_date.year if meeting_date else None),
+    )
+    return paragraph, decision
+
+
+def _dominant(counts: Counter) -> str | None:
+    """The body a plan or report is about: named at least three times and more than twice as
+    often as any other; a report that discusses several bodies alike names none."""
+    top = counts.most_common(2)
+    if not top or top[0][1] < 3 or (len(top) > 1 and top[0][1] <= 2 * top[1][1]):
+        return None
+    return top[0][0]
+
+
+def _delges(lines: list[str]) -> list[str]:
+    """Recipients, one a line or separated by commas ("Regionstyrelsen, Ekonomidirektören")."""
+    out: list[str] = []
+    for line in lines:
+        s = re.sub(r"^[•\-–o]\s+", "", line.strip()).strip(" .;")
+        if not s:
+            continue
+        parts = [p.strip() for p in re.split(r",\s*|\s+samt\s+|\s+och\s+(?=[A-ZÅÄÖ])", s)]
+        out.extend(parts if all(0 < len(p) <= 50 for p in parts) else [s])
+    return out
+
+
+def _figures(text: str, paragraph: int | None, meeting_date: date | None) -> list[Figure]:
+    try:
+        from knowledge.parse.figures import extract_figures
+    except ImportError:
+        return []
+    return list(extract_figures(text, paragraph, meeting_date))
+
+
+def _plan_figures(text: str) -> list[Figure]:
+    try:
+        from knowledge.parse.figures import extract_plan_figures
+    except ImportError:
+        return []
+    return list(extract_plan_figures(text))
+
+
+def _schedule(clauses: str, paragraph: int | None, meeting_date: date | None, body: str | None) -> list[ScheduleChange]:
+    try:
+        from knowledge.parse.schedule import extract_schedule_changes
+    except ImportError:
+        return []
+    return list(extract_schedule_changes(clauses, paragraph, meeting_date, body))
+
+
+def parse_document(raw_text: str) -> ParsedDocument:
+    furniture = extract_furniture(raw_text)
+    text = clean_text(raw_text)
+    lines = text.split("\n")
+    preamble, raws = split_paragraphs(lines)
+    kind = document_kind(bool(raws), text)
+    known = body_counts(text)
+    meeting_date = furniture.date or labelled_date(preamble) if kind == "protocol" else labelled_date(preamble)
+
+    paragraphs: list[Paragraph] = []
+    deciders: Counter = Counter()
+    for raw in raws:
+        paragraph, decision = _paragraph(raw, known, meeting_date)
+        paragraphs.append(paragraph)
+        if decision.body:
+            deciders[resolve(decision.body, known)] += 1
+
+    first_lines = header_body(preamble) if kind == "protocol" else None
+    if deciders:
+        body = deciders.most_common(1)[0][0]
+    elif furniture.body:
+        body = normalise_body(furniture.body)
+    elif first_lines:
+        body = resolve(first_lines, known)
+    else:
+        body = _dominant(known)
+
+    attendance = parse_attendance(preamble)
+    chair = (next((a.name for a in attendance if a.role == "ordförande"), None) or stated_chair(preamble)
+             or signed_chair(text))
+    doc = ParsedDocument(
+        kind=kind,
+        title=plan_title(lines) if kind == "plan" else None,
+        organisation=organisation(text),
+        body=body,
+        meeting_date=meeting_date,
+        time=meeting_time(preamble) if kind == "protocol" else None,
+        place=meeting_place(preamble) if kind == "protocol" else None,
+        chair=chair if kind == "protocol" else None,
+        attendance=attendance,
+        paragraphs=paragraphs,
+    )
+    for paragraph in paragraphs:
+        doc.figures.extend(_figures(paragraph.text, paragraph.number, meeting_date))
+        if paragraph.decision:
+            doc.schedule_changes.extend(_schedule("\n".join(paragraph.decision), paragraph.number, meeting_date, body))
+    if kind == "plan":
+        doc.figures.extend(_plan_figures(text))
+    return doc

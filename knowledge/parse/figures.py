@@ -1,0 +1,576 @@
+"""Deficit and result figures (utfall, prognos, budgetavvikelse, budget, tillåtet underskott).
+
+A politician quotes these in a debate, so a wrong number is worse than none: an amount becomes
+a figure only on positive evidence — a keyword that says which kind of figure it is, a sign
+(written or from "underskott", "sämre än budget", …) and no word that marks it as something
+else (savings, grants, cost frames, investments, costs). Anything ambiguous is left out.
+
+Sentences are read amount by amount: the words since the previous amount (or the sentence
+start) say what an amount is; "… 115 mnkr sämre än budget" (right after the amount) marks a
+budget deviation. Plans and reports also have tables under a header of years; rows are read by
+their label ("Resultat", "Utgångspunkt/Resultat", "Tillåtet underskott") and the column years.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations, pairwise
+
+from knowledge.parse.dates import MONTHS
+from knowledge.parse.model import Figure, FigureKind
+
+__all__ = ["extract_figures", "extract_plan_figures"]
+
+# --- amounts -----------------------------------------------------------------------------
+
+_MINUS = "-\u2013\u2212"  # hyphen-minus, en dash, minus sign
+_MC = r"\-\u2013\u2212"  # the same inside a regex character class
+_NUMBER = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
+_UNITS: list[tuple[str, float]] = [
+    (r"mnkr|mkr|msek|mn\s?kr|miljoner\s+kronor|miljoner\s+kr\b|miljoner|milj\.?\s*kr", 1.0),
+    (r"mdkr|mdr\s*kr|miljarder\s+kronor|miljarder", 1000.0),
+    (r"tkr|tusen\s+kronor", 0.001),
+    (r"kronor|kr\b", 0.000001),
+]
+_UNIT = "|".join(f"(?:{u})" for u, _ in _UNITS)
+_AMOUNT = re.compile(
+    rf"(?P<sign>[{_MC}+]\s*)?(?<![\d,.])(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT})(?![\wåäö/])",
+    re.IGNORECASE,
+)
+
+
+def _unit_factor(unit: str) -> float:
+    for pattern, factor in _UNITS:
+        if re.fullmatch(pattern, unit.strip(), re.IGNORECASE):
+            return factor
+    raise ValueError(unit)  # pragma: no cover - the amount regex only matches known units
+
+
+def _number(text: str) -> float:
+    return float(re.sub(r"[ \u00a0]", "", text).replace(",", "."))
+
+
+def _round(value: float) -> int | float:
+    value = round(value, 3)
+    return int(value) if value == int(value) else value
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+# Words that make an amount something other than a result: savings, grants, frames, costs, ...
+_NOT_A_RESULT = re.compile(
+    r"bidrag|besparing|spar(?:krav|beting|mål)|kostnadsminskning|kostnadsreduc|kostnadsreduktion"
+    r"|reducer|minska\w*\s+kostnad|effektivisering|investering|\bram(?:en|ar|arna)?\b"
+    r"|kostnadsram|budgetram|tilldela|erhöll|erhåll|tillför|anslag|överenskommelse|\bmedel\b|medlen"
+    r"|satsning|kostnad|intäkt|resultatnivå|resultatmål|finansiella\s+mål|(?<!efter\s)åtgärd"
+    r"|potential|målvärde|effekt|eget\s+kapital",
+    re.IGNORECASE,
+)
+_DEVIATION = re.compile(
+    r"budgetavvikelse|avvikelse\w*\s+(?:mot|från|i\s+förhållande\s+till|jämfört\s+(?:med|mot))"
+    r"\s+(?:den\s+)?(?:\w+\s+)?budget"
+    r"|(?:sämre|bättre|försämring|förbättring)\w*\s+(?:än|mot|jämfört\s+(?:med|mot)|i\s+förhållande\s+till)"
+    r"\s+(?:den\s+)?(?:\w+\s+)?budget",
+    re.IGNORECASE,
+)
+# right after an amount: "115 mnkr sämre jämfört med beslutad budget"
+_DEVIATION_AFTER = re.compile(
+    r"^\s*(?:\)\s*)?(?:är\s+)?(?:(?:sämre|bättre|lägre|högre)\s+)?(?:än|mot|jämfört\s+(?:med|mot)"
+    r"|i\s+förhållande\s+till)\s+(?:den\s+)?(?:\w+\s+)?budget(?:en)?\b",
+    re.IGNORECASE,
+)
+_SPECIFIC: list[tuple[re.Pattern[str], FigureKind]] = [
+    (_DEVIATION, "budgetavvikelse"),
+    (re.compile(r"prognos", re.IGNORECASE), "prognos"),
+    (re.compile(r"utfall", re.IGNORECASE), "utfall"),
+    (re.compile(r"tillåt\w*|\bfår\b[^.]{0,80}?\bbudgeter\w*\s+med", re.IGNORECASE), "tillatet_underskott"),
+    (re.compile(r"budgeter\w*\s+(?:med\s+)?(?:ett\s+)?(?:resultat|underskott|överskott)"
+                r"|budgeterat\s+resultat|resultatbudget", re.IGNORECASE), "budget"),
+]
+_GENERIC = re.compile(r"resultat|underskott|överskott", re.IGNORECASE)
+_FUTURE = re.compile(r"beräknas|bedöms|förväntas|väntas|befaras|kommer\s+att", re.IGNORECASE)
+_PAST = re.compile(r"\bblev\b|uppgick|uppgår|landade|redovisa[rd]e?\b|hittills|\bperiod|till\s+och\s+med|t\.\s?o\.\s?m\.",
+                   re.IGNORECASE)
+_NEGATIVE = re.compile(r"underskott|sämre|försämr|minus|negativ", re.IGNORECASE)
+_POSITIVE = re.compile(r"överskott|bättre|förbättr|plus|positiv", re.IGNORECASE)
+# a change is not a level: "prognosen har försämrats med 40 mnkr sedan juni"
+_CHANGE = re.compile(r"(?:ök|minsk|försämr|förbättr|förändr|ändr)\w*\s+(?:med|på)\b|\bsedan\b"
+                     r"|jämfört\s+med\s+(?:föregående|förra|tidigare|fjolår)", re.IGNORECASE)
+# a part of the organisation, not the body: "Länssjukvården redovisar ett underskott på 180 mnkr"
+_SUB_UNIT = re.compile(
+    r"\b(?!ramområde)(?:\w*område[nt]?a?s?|primärvård\w*|länssjukvård\w*|närsjukvård\w*|\w*sjukhus\w*|\w*tandvård\w*"
+    r"|\w*psykiatri\w*|\w*klinik\w*|avdelning\w*|enhet\w*|division\w*|hälsocentral\w*|varav)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\btrots\b|\bmen\b", re.IGNORECASE)
+
+_MONTH_NAMES = "|".join(MONTHS)
+_TO_MONTH = re.compile(
+    rf"(?:till\s+och\s+med|t\.\s?o\.\s?m\.?|\btom\b|\bper\b|\befter\b|januari\s*[-\u2013]\s*|jan\s*[-\u2013]\s*)"
+    rf"\s*(?:den\s+)?(?:\d{{1,2}}\s+)?(?P<month>{_MONTH_NAMES})(?:\s+månad)?(?:\s+(?P<year>(?:19|20)\d\d))?",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\d\-\u2013/])(?:19|20)\d\d(?![\d\-\u2013/])(?!\s*[-\u2013]\s*(?:19|20)\d\d)")
+
+
+# --- sentences ----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”•])|\n\s*\n|\n(?=\s*[•\-\u2013*]\s+(?!\d))")
+
+
+def _flat(text: str) -> str:
+    text = re.sub(rf"(?<![\d\s])(\s[{_MC}])[ \t]*\n\s*(?=\d)", r"\1", text)  # "ca -\n600" → "ca -600"
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences with line breaks joined; blank lines and bullets also end a sentence."""
+    return [s for s in (_flat(p) for p in _SENTENCE_END.split(text)) if s]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a sentence alone may not say: the meeting, and the period a title names."""
+
+    paragraph: int | None
+    meeting_date: date | None
+    plan: bool
+    title_month: tuple[int, int] | None = None  # (year, month) of "Månadsuppföljning juli 2024"
+    title_year: int | None = None
+
+
+_TITLE_MONTH = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+
+
+def _context(text: str, paragraph: int | None, meeting_date: date | None, plan: bool) -> _Context:
+    head = _flat(" ".join(text.strip().splitlines()[:2]))[:200]
+    m = _TITLE_MONTH.search(head)
+    years = {int(y.group()) for y in _YEAR.finditer(head)}
+    return _Context(paragraph, meeting_date, plan,
+                    (int(m["year"]), MONTHS[m["month"].lower()]) if m else None,
+                    years.pop() if len(years) == 1 else None)
+
+
+@dataclass
+class _Amount:
+    start: int
+    end: int
+    value: float
+    signed: int  # -1, +1 for a written sign, 0 without
+
+
+def _amounts(sentence: str) -> list[_Amount]:
+    found = []
+    for m in _AMOUNT.finditer(sentence):
+        sign_text = (m["sign"] or "").strip()
+        start = m.start()
+        if sign_text:
+            before = sentence[: m.start()].rstrip()
+            if before and before[-1].isdigit():  # "270 - 300 miljoner": a range, not a minus
+                continue
+        else:
+            before = sentence[: m.start("num")].rstrip()
+            if re.search(rf"\d\s*[{_MC}]$", before):  # the upper end of a range
+                continue
+        if re.match(r"\s*(?:per|/)\s*(?:invånare|capita|person|patient)", sentence[m.end():], re.I):
+            continue
+        signed = -1 if sign_text and sign_text in _MINUS else (1 if sign_text == "+" else 0)
+        found.append(_Amount(start, m.end(), _number(m["num"]) * _unit_factor(m["unit"]), signed))
+    return found
+
+
+def _nearest(pattern: re.Pattern[str], text: str) -> int:
+    """End position of the last match of ``pattern`` in ``text``, or -1."""
+    last = -1
+    for m in pattern.finditer(text):
+        last = m.end()
+    return last
+
+
+def _kind(before: str, plan: bool) -> tuple[FigureKind | None, int]:
+    """The kind the words before an amount name, and where that keyword ends."""
+    best: tuple[FigureKind | None, int] = (None, -1)
+    for pattern, kind in _SPECIFIC:
+        end = _nearest(pattern, before)
+        if end > best[1]:
+            best = (kind, end)
+    if best[0] is not None:
+        return best
+    end = _nearest(_GENERIC, before)
+    if end < 0:
+        return None, -1
+    if _FUTURE.search(before):
+        return "prognos", end
+    if plan and re.search(r"budget", before, re.IGNORECASE):
+        return "budget", end
+    if _PAST.search(before):
+        return "utfall", end
+    if plan:  # a plan's "resultat"/"underskott" is what it budgets
+        return "budget", end
+    return None, -1
+
+
+def _sign(clause: str, after_phrase: str, written: int) -> int | None:
+    """-1/+1 from the written sign and the words; None when they disagree or say nothing."""
+    words = clause + " " + after_phrase
+    neg, pos = bool(_NEGATIVE.search(words)), bool(_POSITIVE.search(words))
+    if neg and pos:
+        return written or None
+    word = -1 if neg else (1 if pos else 0)
+    if written and word and written != word:
+        return None
+    return written or word or None
+
+
+def _year_near(sentence: str, position: int) -> int | None:
+    """The year closest to ``position`` in the sentence (ranges like 2024–2026 are not years)."""
+    years = [(abs(m.start() - position), int(m.group())) for m in _YEAR.finditer(sentence)]
+    return min(years)[1] if years else None
+
+
+def _month_period(sentence: str, ctx: _Context) -> str | None:
+    """ "till och med juli" → "2024-01..2024-07"; the year from the sentence, the title or the meeting."""
+    m = _TO_MONTH.search(sentence)
+    if not m:
+        return None
+    month = MONTHS[m["month"].lower()]
+    year = int(m["year"]) if m["year"] else _year_near(sentence, m.start())
+    if year is None and ctx.title_month and ctx.title_month[1] == month:
+        year = ctx.title_month[0]
+    if year is None and ctx.meeting_date is not None:
+        year = ctx.meeting_date.year if month <= ctx.meeting_date.month else ctx.meeting_date.year - 1
+    if year is None:
+        year = ctx.title_year
+    return f"{year}-01..{year}-{month:02d}" if year else None
+
+
+def _period(kind: FigureKind, sentence: str, position: int, ctx: _Context, inherited: str | None) -> str | None:
+    if kind == "budgetavvikelse" and inherited:
+        return inherited
+    if kind in ("utfall", "budgetavvikelse"):
+        month = _month_period(sentence, ctx)
+        if month:
+            return month
+    year = _year_near(sentence, position)
+    if year is None and kind in ("utfall", "budgetavvikelse") and ctx.title_month:
+        title_year, title_month = ctx.title_month  # "Månadsuppföljning juli 2024": the year to date
+        return f"{title_year}-01..{title_year}-{title_month:02d}"
+    if year is None and kind == "budgetavvikelse" and "prognos" in sentence[:position].lower():
+        kind = "prognos"  # "helårsprognosen visar 60 mnkr sämre än budget": the forecast's year
+    if year is None and kind == "prognos":
+        # a forecast is for the current year: the one the title names, else the meeting's
+        year = ctx.title_year or (ctx.meeting_date.year if ctx.meeting_date else None)
+    return str(year) if year else None
+
+
+_BALANCE = re.compile(r"\bi\s+(?:ekonomisk\s+)?balans\b|\bnollresultat", re.IGNORECASE)
+# a balance that is wished for, denied or far off is not a figure
+_NOT_A_BALANCE = re.compile(
+    r"\b(?:inte|ej|icke|ingen|aldrig|ska|skall|bör|måste|behöver|kan|om)\b|mål|sträva|krav|återgång|återställ"
+    r"|\bmot\s+en\b|över\s+tid|långsiktig|för\s+att|underskott|överskott|sämre|bättre|avvikelse|ekonomin",
+    re.IGNORECASE,
+)
+_BALANCE_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"prognos", re.IGNORECASE), "prognos"),
+    (re.compile(r"utfall", re.IGNORECASE), "utfall"),
+    (re.compile(r"budget", re.IGNORECASE), "budget"),
+]
+
+
+def _balance_figure(sentence: str, ctx: _Context) -> Figure | None:
+    """ "Prognosen för 2025 är ett resultat i balans" → 0 (only plain statements with their year)."""
+    m = _BALANCE.search(sentence)
+    if not m or _NOT_A_BALANCE.search(sentence):
+        return None
+    before = sentence[:m.start()]
+    kinds = [(_nearest(pattern, before), kind) for pattern, kind in _BALANCE_KINDS]
+    end, kind = max(kinds)
+    if end < 0:
+        generic, _ = _kind(before, ctx.plan)
+        kind = generic if generic in ("utfall", "prognos", "budget") else None
+    if kind is None:
+        return None
+    period = _period(kind, sentence, m.start(), ctx, None)
+    if period is None:
+        return None
+    return Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=0, period=period, quote=sentence)
+
+
+def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
+    figures: list[Figure] = []
+    amounts = _amounts(sentence)
+    if not amounts:
+        balance = _balance_figure(sentence, ctx)
+        return [balance] if balance else []
+    cursor = 0  # start of the words that belong to the next amount
+    last_period: str | None = None
+    for i, amount in enumerate(amounts):
+        before = sentence[cursor:amount.start]
+        next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
+        after = sentence[amount.end:next_start]
+        cursor = amount.end
+        deviation_after = _DEVIATION_AFTER.match(after)
+        immediate = after[:40].split(".")[0]
+        if _NOT_A_RESULT.match(immediate.strip()) or re.match(r"\s*i\s+\w*(?:bidrag|besparing|anslag)",
+                                                             immediate, re.IGNORECASE):
+            continue
+        if deviation_after:
+            kind: FigureKind | None = "budgetavvikelse"
+            keyword_end = len(before)
+            cursor = amount.end + deviation_after.end()
+            after_phrase = deviation_after.group()
+        else:
+            kind, keyword_end = _kind(before, ctx.plan)
+            after_phrase = ""
+        if kind is None or _SUB_UNIT.search(sentence[:amount.start]):
+            continue
+        # the clause that carries the sign: since the last clause break before the amount
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
+        clause = before[breaks[-1]:] if breaks else before
+        between = clause if deviation_after else before[keyword_end:]
+        if _NOT_A_RESULT.search(between) or _CHANGE.search(between):
+            continue
+        if kind == "tillatet_underskott" and amount.signed == 0 and not _POSITIVE.search(clause):
+            sign: int | None = -1  # an allowed deficit is a deficit
+        else:
+            sign = _sign(clause, after_phrase, amount.signed)
+        if sign is None:
+            if amount.value == 0:
+                sign = 1
+            elif kind in ("utfall", "prognos", "budget") and re.search(r"resultat", clause, re.I):
+                sign = 1  # "resultatet blev 12 mnkr": a surplus stated plainly
+            else:
+                continue
+        period = _period(kind, sentence, amount.start, ctx, last_period)
+        if ctx.plan and period is None:
+            continue  # a plan figure without its year cannot be placed
+        if kind != "budgetavvikelse":
+            last_period = period
+        figures.append(Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=_round(sign * amount.value),
+                              period=period, quote=sentence))
+    return figures
+
+
+# --- tables -------------------------------------------------------------------------------
+
+_CELL = re.compile(rf"[{_MC}+]?\s?\d+(?:,\d+)?")
+_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d+(?:,\d+)?\s*)+)$")
+_HEADER_YEAR = re.compile(r"(?<![\d\-\u2013])(?:19|20)\d\d(?![\d\-\u2013])")
+_HEADER_MONTHS = re.compile(rf"(?:{_MONTH_NAMES}|jan)\w*\.?\s*[-\u2013]\s*(?P<month>{_MONTH_NAMES}|"
+                            r"jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\w*", re.IGNORECASE)
+_ROW_LABELS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"tillåt\w*\s+underskott", re.IGNORECASE), "tillatet_underskott"),
+    (re.compile(r"(?:utgångspunkt\s*/\s*)?(?:budgeterat\s+|planerat\s+|årets\s+)?resultat"
+                r"(?:\s+enligt\s+budget)?", re.IGNORECASE), "budget"),
+    (re.compile(r"prognos(?:\s+helår)?|helårsprognos", re.IGNORECASE), "prognos"),
+    (re.compile(r"budgetavvikelse|avvikelse\s+mot\s+budget", re.IGNORECASE), "budgetavvikelse"),
+]
+_COLUMN_HINTS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (re.compile(r"utfall|bokslut", re.IGNORECASE), "utfall"),
+    (re.compile(r"prognos", re.IGNORECASE), "prognos"),
+    (re.compile(r"budget|plan|\bram", re.IGNORECASE), "budget"),
+]
+_TABLE_UNITS = [(re.compile(r"\b(?:mnkr|mkr|msek|miljoner\s+kronor)\b", re.I), 1.0),
+                (re.compile(r"\b(?:tkr|tusen\s+kronor)\b", re.I), 0.001),
+                (re.compile(r"\b(?:mdkr|miljarder\s+kronor)\b", re.I), 1000.0)]
+
+
+def _month_number(word: str) -> int:
+    word = word.lower()
+    return next(number for name, number in MONTHS.items() if name.startswith(word[:3]))
+
+
+@dataclass(frozen=True)
+class _Column:
+    hint: FigureKind | None  # what the header words over the year say: "Utfall", "Budget", "Ram", ...
+    period: str
+
+
+def _header_columns(line: str) -> list[_Column] | None:
+    """The columns of a header line of years ("Ram 2023 Ram 2024 …", "Utfall 2023 Budget 2024 Prognos 2024").
+
+    Only years as numbers, at least two, never falling; ranges ("2024–2026") are not columns.
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > 120 or stripped.endswith((".", ",")):
+        return None
+    matches = list(_HEADER_YEAR.finditer(stripped))
+    if len(matches) < 2 or re.search(r"\d", _HEADER_YEAR.sub("", stripped)):
+        return None
+    columns = []
+    previous_end = 0
+    for m in matches:
+        words = stripped[previous_end:m.start()]
+        previous_end = m.end()
+        hint = next((kind for pattern, kind in _COLUMN_HINTS if pattern.search(words)), None)
+        year = int(m.group())
+        months = _HEADER_MONTHS.search(words)
+        if months:
+            month = _month_number(months["month"])
+            period = f"{year}-01..{year}-{month:02d}"
+        else:
+            period = str(year)
+        columns.append(_Column(hint, period))
+    years = [int(m.group()) for m in matches]
+    if any(b < a for a, b in pairwise(years)) or len(set(columns)) != len(columns):
+        return None
+    return columns
+
+
+def _split_cells(tokens: list[str], n: int) -> list[float] | None:
+    """Group loose numeric tokens ("6 319 6 635 …") into exactly n cells, when only one way fits."""
+    if len(tokens) > 3 * n:
+        return None
+    if len(tokens) == n:
+        groups = [[t] for t in tokens]
+    else:
+        fits = []
+        for cuts in combinations(range(1, len(tokens)), n - 1):
+            bounds = [0, *cuts, len(tokens)]
+            parts = [tokens[a:b] for a, b in pairwise(bounds)]
+            if all(re.fullmatch(rf"[{_MC}+]?\s?\d{{1,3}}", p[0]) and
+                   all(re.fullmatch(r"\d{3}", t) for t in p[1:]) for p in parts):
+                fits.append(parts)
+        if len(fits) != 1:
+            return None
+        groups = fits[0]
+    values = []
+    for group in groups:
+        text = "".join(group).replace(" ", "")
+        sign = -1 if text[0] in _MINUS else 1
+        values.append(sign * _number(text.lstrip(_MINUS + "+")))
+    return values
+
+
+def _table_unit(lines: list[str]) -> float | None:
+    found = {factor for line in lines for pattern, factor in _TABLE_UNITS if pattern.search(line)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _row_kind(label: str) -> FigureKind | None:
+    label = re.sub(r"\s+", " ", label).strip(" :").lower()
+    for pattern, kind in _ROW_LABELS:
+        if pattern.fullmatch(label):
+            return kind
+    return None
+
+
+def _header_at(lines: list[str], i: int) -> tuple[list[_Column], int] | None:
+    """The header of years starting at line i, and the line after it.
+
+    PDF extraction may put each column head on a line of its own ("Ram 2023" / "Ram 2024" / …).
+    """
+    columns = _header_columns(lines[i])
+    if columns:
+        return columns, i + 1
+    parts: list[str] = []
+    j = i
+    while j < len(lines) and len(parts) < 12:
+        line = lines[j].strip()
+        if line:
+            if len(line) > 30 or len(_HEADER_YEAR.findall(line)) != 1 or re.search(r"\d", _HEADER_YEAR.sub("", line)):
+                break
+            parts.append(line)
+        j += 1
+    if len(parts) < 2:
+        return None
+    columns = _header_columns(" ".join(parts))
+    return (columns, j) if columns else None
+
+
+def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str], str]], int]:
+    """Rows (label, numeric tokens, quote) under a header of ``width`` columns, and where the table ends.
+
+    A label may run over lines of its own above its numbers ("Åtgärder i / handlingsplan / 0 151"),
+    and a row's numbers over several lines ("Resultat" / "-478" / "-379" / …).
+    """
+    rows: list[list] = []  # [label, tokens, quote text]
+    label_lines: list[str] = []
+    j = 0
+    while j < len(lines) and j <= 60:
+        line = lines[j].strip()
+        if j > 0 and _header_at(lines, j):
+            break
+        if line:
+            row = _ROW.match(line)
+            if row:
+                cells = [c.replace(" ", "") for c in _CELL.findall(row["cells"])]
+                if not row["label"] and not label_lines and rows and len(rows[-1][1]) < width:
+                    rows[-1][1] += cells  # the rest of the row above
+                    rows[-1][2] += f" {row['cells']}"
+                else:
+                    label = " ".join([*label_lines, row["label"]]).strip()
+                    rows.append([label, cells, f"{label} {row['cells']}"])
+                label_lines = []
+            elif len(line.split()) > 8:  # running prose: the table has ended
+                break
+            else:
+                label_lines.append(line)
+        j += 1
+    return [(label, tokens, _flat(quote)) for label, tokens, quote in rows], j
+
+
+def _table_figures(text: str, ctx: _Context) -> list[Figure]:
+    lines = text.splitlines()
+    figures: list[Figure] = []
+    i = 0
+    while i < len(lines):
+        header = _header_at(lines, i)
+        if not header:
+            i += 1
+            continue
+        columns, first_row = header
+        rows, length = _table_rows(lines[first_row:], len(columns))
+        end = first_row + length
+        caption = [line for line in lines[max(0, i - 3): i + 1] if line.strip()][-3:]
+        if _SUB_UNIT.search(" ".join(caption)):  # a table for one part of the organisation
+            i = end
+            continue
+        # the unit is stated in the caption, the header or the note under the table
+        factor = _table_unit(lines[max(0, i - 3): end + 5])
+        for label, tokens, quote in rows if factor is not None else []:
+            row_kind = _row_kind(label)
+            values = _split_cells(tokens, len(columns)) if row_kind else None
+            if row_kind is None or values is None:
+                continue
+            for column, value in zip(columns, values, strict=True):
+                kind = row_kind
+                if row_kind == "budget":  # a "Resultat" row: what its column is (utfall, budget, ...)
+                    kind = column.hint or ("budget" if ctx.plan else None)
+                if kind is None:
+                    continue
+                figures.append(Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=_round(value * factor),
+                                      period=column.period, quote=quote))
+        i = max(end, i + 1)
+    return figures
+
+
+# --- public -------------------------------------------------------------------------------
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    seen: set[tuple] = set()
+    out = []
+    for f in figures:
+        key = (f.paragraph, f.kind, f.period, f.value_mnkr)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def extract_figures(text: str, paragraph: int | None, meeting_date: date | None) -> list[Figure]:
+    """Result figures in one paragraph's whole cleaned text, in order of appearance."""
+    ctx = _context(text, paragraph, meeting_date, plan=False)
+    figures = [f for s in _sentences(text) for f in _sentence_figures(s, ctx)]
+    figures += _table_figures(text, ctx)
+    return _dedupe(figures)
+
+
+def extract_plan_figures(text: str) -> list[Figure]:
+    """Budget figures of a plan or report without § (sentences, then its tables of years)."""
+    ctx = _context(text, None, None, plan=True)
+    figures = [f for s in _sentences(text) for f in _sentence_figures(s, ctx)]
+    figures += _table_figures(text, ctx)
+    return _dedupe(figures)

@@ -1,0 +1,134 @@
+"""Facts about the meeting and the document: kind, organisation, time, place, chair, date."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from knowledge.parse.dates import find_dates
+from knowledge.parse.people import NAME
+from knowledge.parse.text import strip_markup
+
+_PLAN_WORDS = re.compile(
+    r"\b(verksamhetsplan(?:en)?|delårsrapport(?:en)?|årsredovisning(?:en)?|årsrapport(?:en)?|"
+    r"verksamhetsberättelse(?:n)?|månadsrapport(?:en)?|budget\s+\d{4}|regionplan(?:en)?|"
+    r"handlingsplan(?:en)?|strategi(?:n)?|tertialrapport(?:en)?|bokslut(?:et)?|rapportsammandrag(?:et)?|"
+    r"revisionsrapport(?:en)?|granskningsrapport(?:en)?|uppföljningsrapport(?:en)?)\b",
+    re.I,
+)
+_TIME = re.compile(r"\b(?:kl\.?|klockan)?\s*(\d{1,2})[.:](\d{2})\s*(?:[-–]|till)\s*(\d{1,2})[.:](\d{2})\b")
+_ORG = re.compile(
+    r"\b(Region\s+[A-ZÅÄÖ][a-zåäö]+(?:\s+[A-ZÅÄÖ][a-zåäö]+)?|[A-ZÅÄÖ][a-zåäö]+\s+kommun|"
+    r"Landstinget\s+[A-ZÅÄÖ][a-zåäö]+|[A-ZÅÄÖ][a-zåäö]+s\s+läns\s+landsting|[A-ZÅÄÖ][a-zåäö]+s?\s+Stads?)\b"
+)
+_NOT_ORG_WORDS = {"region", "regionen"}
+_DATE_LABEL = re.compile(r"^(?:datum|tid|sammanträdesdatum|sammanträdesdag|mötesdatum|plats och tid|tid och plats)\b",
+                         re.I)
+
+
+def document_kind(has_paragraphs: bool, text: str) -> str:
+    if has_paragraphs:
+        return "protocol"
+    head = text[:3000]
+    if _PLAN_WORDS.search(head) or len(_PLAN_WORDS.findall(text)) >= 3:
+        return "plan"
+    return "unknown"
+
+
+def plan_title(lines: list[str]) -> str | None:
+    """A plan's title when one of its first lines names it ("Verksamhetsplan 2024–2026")."""
+    for line in lines[:15]:
+        s = strip_markup(line)
+        if 0 < len(s) <= 90 and _PLAN_WORDS.search(s) and not s.endswith("."):
+            return s
+    return None
+
+
+def organisation(text: str) -> str | None:
+    """The region or municipality the text names most often ("Region Västernorrland")."""
+    counts: Counter = Counter()
+    for m in _ORG.finditer(text):
+        name = re.sub(r"\s+", " ", m.group(1))
+        name = name[:-1] if name.endswith(" Stads") else name
+        words = name.split(" ")
+        if words[0].lower() == "region" and len(words) == 3 and words[2][0].isupper():
+            name = " ".join(words[:2])  # "Region Västernorrland Sundsvall": a name then a place
+        counts[name] += 1
+    for name in list(counts):
+        if name.endswith("s") and name[:-1] in counts:  # genitive
+            counts[name[:-1]] += counts.pop(name)
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def meeting_time(lines: list[str]) -> str | None:
+    """"09:15-12:00" from "kl. 09.15–12.00"; a start time alone ("Tid: kl. 13.00") gives "13:00"."""
+    for line in lines:
+        m = _TIME.search(strip_markup(line))
+        if m:
+            return f"{int(m.group(1)):02d}:{m.group(2)}-{int(m.group(3)):02d}:{m.group(4)}"
+    for line in lines:
+        m = re.search(r"\b(?:kl\.?|klockan)\s*(\d{1,2})[.:](\d{2})\b", strip_markup(line), re.I)
+        if m:
+            return f"{int(m.group(1)):02d}:{m.group(2)}"
+    return None
+
+
+def stated_chair(lines: list[str]) -> str | None:
+    """"Ordförande: Anna Svensson" / "Ordförande Anna Svensson (S)" in the preamble."""
+    for line in lines:
+        m = re.match(rf"^ordförande\s*:?\s+({NAME})", strip_markup(line), re.I)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def header_body(lines: list[str]) -> str | None:
+    """The body named on a short header line before the first § ("Protokoll Kommunstyrelsen")."""
+    from knowledge.parse.bodies import find_bodies
+
+    for line in [ln for ln in lines if ln.strip()][:15]:
+        s = strip_markup(line)
+        if len(s) <= 70 and not re.search(r"[.!?]$", s):
+            found = find_bodies(s)
+            if found:
+                return found[0][2]
+    return None
+
+
+def meeting_place(lines: list[str]) -> str | None:
+    """"Plats: Digitalt möte i Teams"; from "Plats och tid: Kommunhuset, kl. 13.00–16.30" the place only."""
+    for line in lines:
+        m = re.match(r"^(?:plats\s+och\s+tid|tid\s+och\s+plats|plats|sammanträdesplats|mötesplats)\s*:?\s+(.+)$",
+                     strip_markup(line), re.I)
+        if m:
+            value = _TIME.sub("", m.group(1))
+            value = re.sub(r"\b(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}", "", value)
+            for found in reversed(find_dates(value)):
+                value = value[:found.start] + value[found.end:]
+            value = re.sub(r"(?:\s*,\s*)+$|^\s*,\s*", "", re.sub(r"\s*,\s*(?:,\s*)+", ", ", value)).strip(" .,")
+            if value:
+                return value
+    return None
+
+
+def labelled_date(lines: list[str]) -> date | None:
+    """A meeting date that the preamble states next to a label ("Tid: 2024-08-28 kl. 09:15")."""
+    for line in lines:
+        s = strip_markup(line)
+        if _DATE_LABEL.match(s):
+            found = find_dates(s)
+            if found:
+                return found[0].value
+    return None
+
+
+_SIGNED_CHAIR = re.compile(rf"(?:^|\n)\s*({NAME})\s*\n\s*Ordförande\b", re.M)
+
+
+def signed_chair(text: str) -> str | None:
+    """The name signed above "Ordförande …" at the end of a protocol."""
+    found = _SIGNED_CHAIR.findall(text)
+    return found[-1].strip() if found else None

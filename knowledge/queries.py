@@ -1,0 +1,619 @@
+"""What handlers may ask the store. Every function takes a Session first and returns views.
+
+No telegram here, no HTML: plain `knowledge.views` dataclasses, each fact with its `Source`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from datetime import date
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from knowledge import search
+from knowledge.models import (
+    Abstention,
+    Body,
+    Case,
+    Decision,
+    Document,
+    Figure,
+    Meeting,
+    Motion,
+    Note,
+    Organisation,
+    Paragraph,
+    Person,
+    Reservation,
+    Vote,
+)
+from knowledge.search import fold, looks_like_dnr, normalise_dnr
+from knowledge.views import (
+    BodyView,
+    Candidate,
+    CaseCard,
+    CaseLookup,
+    FigureReport,
+    FigureView,
+    HandlingView,
+    MeetingView,
+    MotionView,
+    NoteView,
+    ReservationView,
+    SearchHit,
+    Source,
+    StoreStats,
+    VoteView,
+)
+
+#: A title match is "clearly meant" at this score and this lead over the next candidate.
+CLEAR_SCORE = 90.0
+CLEAR_LEAD = 10.0
+MAX_QUERY_CHARS = 300
+
+#: Party names as written out → the abbreviation protocols use.
+PARTY_NAMES = {
+    "socialdemokraterna": "S",
+    "moderaterna": "M",
+    "centerpartiet": "C",
+    "liberalerna": "L",
+    "kristdemokraterna": "KD",
+    "vansterpartiet": "V",
+    "miljopartiet": "MP",
+    "sverigedemokraterna": "SD",
+    "sjukvardspartiet": "SJVP",
+    "sjukvardspartiet vasternorrland": "SJVP",
+    "vasterbottens sjukvardsparti": "VSJP",
+}
+
+
+def _clean(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())[:MAX_QUERY_CHARS]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class _Ctx:
+    """Caches bodies and organisations for one query (a handful of rows)."""
+
+    def __init__(self, s: Session):
+        self.s = s
+        self._bodies: dict[int, BodyView] = {}
+        self._docs: dict[int, tuple[str, int | None]] = {}
+
+    def body(self, body_id: int | None) -> BodyView | None:
+        if body_id is None:
+            return None
+        if body_id not in self._bodies:
+            row = self.s.exec(
+                select(Body, Organisation.name)
+                .join(Organisation, Organisation.id == Body.organisation_id)
+                .where(Body.id == body_id)
+            ).first()
+            if row is None:
+                return None
+            b, org = row
+            self._bodies[body_id] = BodyView(b.id, b.name, b.short, org or None)
+        return self._bodies[body_id]
+
+    def document_name(self, document_id: int) -> str:
+        if document_id not in self._docs:
+            d = self.s.get(Document, document_id)
+            self._docs[document_id] = (d.source_name if d else "", d.body_id if d else None)
+        return self._docs[document_id][0]
+
+    def source(self, body_id, day, number, document_id) -> Source:
+        b = self.body(body_id)
+        return Source(
+            body=b.name if b else "",
+            body_short=b.short if b else "",
+            date=day,
+            paragraph=number,
+            document=self.document_name(document_id),
+            organisation=b.organisation if b else None,
+        )
+
+    def paragraph_source(self, p: Paragraph) -> Source:
+        return self.source(p.body_id, p.date, p.number, p.document_id)
+
+
+def _case_info(s: Session, case_ids) -> dict[int, tuple[str, str]]:
+    ids = {c for c in case_ids if c is not None}
+    if not ids:
+        return {}
+    rows = s.exec(select(Case.id, Case.dnr, Case.title).where(col(Case.id).in_(ids))).all()
+    return {cid: (dnr, title) for cid, dnr, title in rows}
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def case_by_id(s: Session, case_id: int) -> CaseCard | None:
+    case = s.get(Case, case_id)
+    if case is None:
+        return None
+    org = s.get(Organisation, case.organisation_id)
+    paragraphs = s.exec(select(Paragraph).where(Paragraph.case_id == case_id)).all()
+    ctx = _Ctx(s)
+    handlings = _handlings(s, ctx, list(paragraphs), {case.id: (case.dnr, case.title)})
+    handlings.sort(
+        key=lambda h: (h.source.date or date.min, not h.is_proposal, h.source.paragraph or 0)
+    )
+    return CaseCard(case.id, (org.name or None) if org else None, case.dnr, case.title, handlings)
+
+
+def _handlings(
+    s: Session, ctx: _Ctx, paragraphs: list[Paragraph], cases: dict[int, tuple[str, str]]
+) -> list[HandlingView]:
+    ids = [p.id for p in paragraphs]
+    if not ids:
+        return []
+    decisions: dict[int, list[str]] = defaultdict(list)
+    for d in s.exec(
+        select(Decision).where(col(Decision.paragraph_id).in_(ids)).order_by(Decision.position)
+    ).all():
+        decisions[d.paragraph_id].append(d.text)
+    by_para: dict[int, Paragraph] = {p.id: p for p in paragraphs}
+    reservations: dict[int, list[ReservationView]] = defaultdict(list)
+    for r in s.exec(
+        select(Reservation)
+        .where(col(Reservation.paragraph_id).in_(ids))
+        .order_by(Reservation.position)
+    ).all():
+        reservations[r.paragraph_id].append(_reservation_view(ctx, r, by_para[r.paragraph_id], cases))
+    notes: dict[int, list[NoteView]] = defaultdict(list)
+    for n in s.exec(
+        select(Note).where(col(Note.paragraph_id).in_(ids)).order_by(Note.position)
+    ).all():
+        notes[n.paragraph_id].append(_note_view(ctx, n, by_para[n.paragraph_id], cases))
+    motions: dict[int, list[MotionView]] = defaultdict(list)
+    for m in s.exec(
+        select(Motion).where(col(Motion.paragraph_id).in_(ids)).order_by(Motion.position)
+    ).all():
+        motions[m.paragraph_id].append(MotionView(m.name, m.party, m.kind, m.text))
+    votes: dict[int, list[VoteView]] = defaultdict(list)
+    for v in s.exec(
+        select(Vote).where(col(Vote.paragraph_id).in_(ids)).order_by(Vote.position)
+    ).all():
+        votes[v.paragraph_id].append(VoteView(v.yes, v.no, v.abstain))
+    abstentions: dict[int, list[str]] = defaultdict(list)
+    for a in s.exec(
+        select(Abstention).where(col(Abstention.paragraph_id).in_(ids)).order_by(Abstention.position)
+    ).all():
+        who = a.name or (f"Ledamöterna från {a.party}" if a.party else "")
+        abstentions[a.paragraph_id].append(f"{who} ({a.party})" if a.name and a.party else who)
+    out = []
+    for p in paragraphs:
+        out.append(
+            HandlingView(
+                paragraph_id=p.id,
+                title=p.title,
+                dnr=p.dnr,
+                decision=decisions[p.id],
+                is_proposal=p.is_proposal,
+                proposal_to=p.proposal_to,
+                source=ctx.paragraph_source(p),
+                routine=p.routine,
+                reservations=reservations[p.id],
+                notes=notes[p.id],
+                motions=motions[p.id],
+                votes=votes[p.id],
+                abstentions=abstentions[p.id],
+            )
+        )
+    return out
+
+
+def _candidate(c: search.Scored) -> Candidate:
+    return Candidate(c.case_id, c.dnr, c.title, c.score, c.organisation, c.last_date)
+
+
+def nearest_dnrs(s: Session, dnr: str, limit: int = 5) -> list[Candidate]:
+    return [_candidate(c) for c in search.nearest_dnrs(s, _clean(dnr), limit)]
+
+
+def search_titles(s: Session, text: str, limit: int = 5) -> list[Candidate]:
+    return [_candidate(c) for c in search.fuzzy_titles(s, _clean(text), limit)]
+
+
+def cases_by_dnr(s: Session, dnr: str) -> list[Case]:
+    norm = normalise_dnr(_clean(dnr))
+    if not norm:
+        return []
+    return list(s.exec(select(Case).where(Case.dnr_norm == norm).order_by(Case.id)).all())
+
+
+def lookup_case(s: Session, text: str) -> CaseLookup:
+    """"/beslut ARG": a dnr → its card or the nearest dnrs; words → a clear winner or candidates."""
+    query = _clean(text)
+    if not query:
+        return CaseLookup("empty", query)
+    dnr = query if looks_like_dnr(query) else _single_dnr_in(query)
+    if dnr:
+        found = cases_by_dnr(s, dnr)
+        if len(found) == 1:
+            return CaseLookup("dnr", query, card=case_by_id(s, found[0].id))
+        if found:  # the same dnr in several organisations
+            return CaseLookup("dnr", query, candidates=[_case_candidate(s, c, 100.0) for c in found])
+        return CaseLookup("dnr", query, candidates=nearest_dnrs(s, dnr))
+    candidates = search_titles(s, query, limit=5)
+    if candidates and candidates[0].score >= CLEAR_SCORE and (
+        len(candidates) == 1 or candidates[0].score - candidates[1].score >= CLEAR_LEAD
+    ):
+        return CaseLookup("title", query, card=case_by_id(s, candidates[0].case_id))
+    return CaseLookup("title", query, candidates=candidates)
+
+
+def _single_dnr_in(query: str) -> str | None:
+    """"beslut i 24HSN2937?" → "24HSN2937" when the words hold exactly one dnr."""
+    found = [w for w in re.split(r"[\s,;?!]+", query) if w and looks_like_dnr(w)]
+    return found[0] if len(found) == 1 else None
+
+
+def _case_candidate(s: Session, case: Case, score: float) -> Candidate:
+    org = s.get(Organisation, case.organisation_id)
+    return Candidate(case.id, case.dnr, case.title, score, (org.name or None) if org else None, case.last_date)
+
+
+def latest_decisions(s: Session, limit: int = 5, include_routine: bool = False) -> list[HandlingView]:
+    q = select(Paragraph)
+    if not include_routine:
+        q = q.where(Paragraph.routine == False)  # noqa: E712
+    q = q.order_by(
+        col(Paragraph.date).desc().nulls_last(), col(Paragraph.number).desc(), col(Paragraph.id).desc()
+    ).limit(limit)
+    paragraphs = list(s.exec(q).all())
+    cases = _case_info(s, [p.case_id for p in paragraphs])
+    return _handlings(s, _Ctx(s), paragraphs, cases)
+
+
+# --------------------------------------------------------------------------- reservations, notes
+
+
+def _reservation_view(ctx: _Ctx, r: Reservation, p: Paragraph, cases) -> ReservationView:
+    dnr, title = cases.get(p.case_id, (p.dnr, p.title))
+    return ReservationView(
+        id=r.id,
+        name=r.name,
+        party=r.party,
+        text=r.text,
+        in_favour_of=r.in_favour_of,
+        case_dnr=dnr,
+        case_title=title or p.title,
+        source=ctx.paragraph_source(p),
+    )
+
+
+def _note_view(ctx: _Ctx, n: Note, p: Paragraph, cases) -> NoteView:
+    dnr, title = cases.get(p.case_id, (p.dnr, p.title))
+    return NoteView(
+        id=n.id,
+        name=n.name,
+        party=n.party,
+        kind=n.kind,
+        text=n.text,
+        case_dnr=dnr,
+        case_title=title or p.title,
+        source=ctx.paragraph_source(p),
+    )
+
+
+def _filtered(s: Session, model, party, person, dnr, since, until, limit):
+    q = select(model, Paragraph).join(Paragraph, Paragraph.id == model.paragraph_id)
+    if party:
+        q = q.where(model.party_key == fold(party))
+    if person:
+        key = fold(person)
+        q = q.where(or_(model.name_key == key, col(model.name_key).contains(key)))
+    if dnr:  # by case, so that a paragraph linked through its Beredning counts too
+        cases = select(Case.id).where(Case.dnr_norm == normalise_dnr(dnr))
+        q = q.where(col(model.case_id).in_(cases))
+    if since:
+        q = q.where(model.date >= since)
+    if until:
+        q = q.where(model.date <= until)
+    q = q.order_by(
+        col(model.date).desc().nulls_last(),
+        col(Paragraph.number).desc(),
+        col(model.position).asc(),
+    ).limit(max(1, min(limit, 200)))
+    return list(s.exec(q).all())
+
+
+def reservations(
+    s: Session,
+    *,
+    party: str | None = None,
+    person: str | None = None,
+    dnr: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 10,
+) -> list[ReservationView]:
+    """Newest first; filters combine (party abbreviation, person name, dnr, period)."""
+    rows = _filtered(s, Reservation, party, person, dnr, since, until, limit)
+    cases = _case_info(s, [p.case_id for _, p in rows])
+    ctx = _Ctx(s)
+    return [_reservation_view(ctx, r, p, cases) for r, p in rows]
+
+
+def reservation(s: Session, reservation_id: int) -> ReservationView | None:
+    r = s.get(Reservation, reservation_id)
+    if r is None:
+        return None
+    p = s.get(Paragraph, r.paragraph_id)
+    return _reservation_view(_Ctx(s), r, p, _case_info(s, [p.case_id]))
+
+
+def notes(
+    s: Session,
+    *,
+    party: str | None = None,
+    person: str | None = None,
+    dnr: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 10,
+) -> list[NoteView]:
+    rows = _filtered(s, Note, party, person, dnr, since, until, limit)
+    cases = _case_info(s, [p.case_id for _, p in rows])
+    ctx = _Ctx(s)
+    return [_note_view(ctx, n, p, cases) for n, p in rows]
+
+
+def filter_kind(s: Session, text: str) -> tuple[str, str]:
+    """What "/reservationer ARG" filters on: ("party", "SJVP"), ("person", "Pia Lundin"),
+    ("dnr", "23HSN2705") or ("none", "")."""
+    query = _clean(text)
+    if not query:
+        return ("none", "")
+    if looks_like_dnr(query):
+        return ("dnr", normalise_dnr(query))
+    folded = fold(query)
+    parties = _known_parties(s)
+    by_key = {fold(p): p for p in parties}
+    if folded in by_key:
+        return ("party", by_key[folded])
+    if folded in PARTY_NAMES:
+        return ("party", PARTY_NAMES[folded])
+    best = process.extractOne(
+        folded, list(PARTY_NAMES), scorer=fuzz.ratio, processor=None, score_cutoff=85
+    )
+    if best:
+        return ("party", PARTY_NAMES[best[0]])
+    names = list(s.exec(select(Person.name).distinct()).all())
+    if names:
+        found = process.extractOne(
+            folded, names, scorer=fuzz.WRatio, processor=fold, score_cutoff=86
+        )
+        if found:
+            return ("person", found[0])
+    return ("none", "")
+
+
+def _known_parties(s: Session) -> set[str]:
+    """Parties of named people (a small table) and the well-known abbreviations."""
+    parties = set(s.exec(select(Person.party).distinct()).all()) | set(PARTY_NAMES.values())
+    return {p for p in parties if p}
+
+
+# --------------------------------------------------------------------------- bodies, meetings
+
+
+def bodies(s: Session) -> list[BodyView]:
+    rows = s.exec(
+        select(Body, Organisation.name)
+        .join(Organisation, Organisation.id == Body.organisation_id)
+        .order_by(Organisation.name, Body.name)
+    ).all()
+    return [BodyView(b.id, b.name, b.short, org or None) for b, org in rows]
+
+
+def find_bodies(s: Session, text: str) -> list[BodyView]:
+    """"hsn", "HSU", "nämnden", "utskottet", "hälso", a typo → the best matching bodies."""
+    query = fold(_clean(text))
+    if not query:
+        return []
+    scored: list[tuple[float, BodyView]] = []
+    for b in bodies(s):
+        name = fold(b.name)
+        words = name.split()
+        if query in (b.short.casefold(), name):
+            score = 100.0
+        elif len(query) >= 3 and (
+            any(w.startswith(query) for w in words) or words and words[-1].endswith(query)
+        ):
+            score = 95.0
+        else:
+            score = max(
+                fuzz.WRatio(query, name, processor=None),
+                fuzz.ratio(query, b.short.casefold()) if len(query) <= 5 else 0,
+            )
+        if score >= 75:
+            scored.append((score, b))
+    if not scored:
+        return []
+    top = max(score for score, _ in scored)
+    return [b for score, b in sorted(scored, key=lambda t: (-t[0], t[1].name)) if score >= top - 5]
+
+
+def _meeting_view(ctx: _Ctx, m: Meeting) -> MeetingView:
+    moved_by = None
+    if m.moved_by_paragraph_id is not None:
+        p = ctx.s.get(Paragraph, m.moved_by_paragraph_id)
+        if p is not None:
+            moved_by = ctx.paragraph_source(p)
+    return MeetingView(
+        body=ctx.body(m.body_id),
+        date=m.date,
+        time=m.time,
+        place=m.place,
+        moved_from=m.moved_from,
+        moved_by=moved_by,
+        moved_quote=m.moved_quote,
+        id=m.id,
+        status=m.status,
+    )
+
+
+def next_meetings(s: Session, today: date, body_id: int | None = None) -> list[MeetingView]:
+    """The next meeting on or after ``today`` of each body (or of one), moved ones with why."""
+    first = (
+        select(Meeting.body_id, func.min(Meeting.date).label("d"))
+        .where(Meeting.date >= today, col(Meeting.status).in_(["planned", "held"]))
+        .group_by(Meeting.body_id)
+    )
+    if body_id is not None:
+        first = first.where(Meeting.body_id == body_id)
+    sub = first.subquery()
+    rows = s.exec(
+        select(Meeting)
+        .join(sub, (sub.c.body_id == Meeting.body_id) & (sub.c.d == Meeting.date))
+        .where(col(Meeting.status).in_(["planned", "held"]))
+        .order_by(Meeting.date, Meeting.body_id, Meeting.id)
+    ).all()
+    ctx = _Ctx(s)
+    seen: set[int] = set()
+    out = []
+    for m in rows:
+        if m.body_id in seen:
+            continue
+        seen.add(m.body_id)
+        out.append(_meeting_view(ctx, m))
+    return out
+
+
+def meetings(s: Session, body_id: int, since: date | None = None) -> list[MeetingView]:
+    """Every known meeting of a body in date order, moved and cancelled ones included."""
+    q = select(Meeting).where(Meeting.body_id == body_id)
+    if since is not None:
+        q = q.where(Meeting.date >= since)
+    ctx = _Ctx(s)
+    return [_meeting_view(ctx, m) for m in s.exec(q.order_by(Meeting.date, Meeting.id)).all()]
+
+
+# --------------------------------------------------------------------------- figures
+
+RESULT_KINDS = ("utfall", "prognos", "budgetavvikelse")
+SERIES_LENGTH = 36  # figures per body and kind: enough for three years of monthly reports
+BUDGET_KINDS = ("budget", "tillatet_underskott")
+
+
+def figure_reports(
+    s: Session, *, body_id: int | None = None, year: int | None = None
+) -> list[FigureReport]:
+    """One report per body with figures: the newest figure(s) of each kind, the plan's budget
+    rows and each kind's series oldest first. ``year`` keeps figures of that year."""
+    # The newest SERIES_LENGTH figures of each body and kind (a window, not the whole table).
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(Figure.body_id, Figure.kind),
+            order_by=(col(Figure.date).desc().nulls_last(), col(Figure.id).desc()),
+        )
+        .label("rank")
+    )
+    inner = select(Figure.id.label("fid"), rank)
+    if body_id is not None:
+        inner = inner.where(Figure.body_id == body_id)
+    if year is not None:
+        inner = inner.where(
+            or_(
+                col(Figure.period).startswith(str(year)),
+                (col(Figure.period).is_(None)) & (Figure.date >= date(year, 1, 1))
+                & (Figure.date <= date(year, 12, 31)),
+            )
+        )
+    newest = inner.subquery()
+    figures = list(
+        s.exec(
+            select(Figure)
+            .join(newest, newest.c.fid == Figure.id)
+            .where(newest.c.rank <= SERIES_LENGTH)
+        ).all()
+    )
+    ctx = _Ctx(s)
+    by_body: dict[int | None, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_body[f.body_id].append(f)
+    reports = []
+    for bid, rows in by_body.items():
+        rows.sort(key=lambda f: (f.date or date.min, f.period or "", f.position, f.id))
+        views = {f.id: _figure_view(ctx, f) for f in rows}
+        series: dict[str, list[FigureView]] = {}
+        for f in rows:
+            series.setdefault(f.kind, []).append(views[f.id])
+        latest: list[FigureView] = []
+        for kind in RESULT_KINDS:
+            of_kind = [f for f in rows if f.kind == kind]
+            if not of_kind:
+                continue
+            newest = max(f.date or date.min for f in of_kind)
+            seen = set()
+            for f in of_kind:
+                if (f.date or date.min) == newest and (f.value_mnkr, f.period) not in seen:
+                    seen.add((f.value_mnkr, f.period))
+                    latest.append(views[f.id])
+        budget = [views[f.id] for f in sorted(
+            (f for f in rows if f.kind in BUDGET_KINDS),
+            key=lambda f: (f.kind != "budget", f.period or "", f.position),
+        )]
+        newest_any = max((f.date or date.min) for f in rows)
+        reports.append((newest_any, FigureReport(ctx.body(bid), latest, budget, series)))
+    reports.sort(key=lambda t: (t[0], t[1].body.name if t[1].body else ""), reverse=True)
+    return [r for _, r in reports]
+
+
+def _figure_view(ctx: _Ctx, f: Figure) -> FigureView:
+    return FigureView(
+        kind=f.kind,
+        value_mnkr=f.value_mnkr,
+        period=f.period,
+        quote=f.quote,
+        source=ctx.source(f.body_id, f.date, f.paragraph_number, f.document_id),
+    )
+
+
+# --------------------------------------------------------------------------- text search, stats
+
+
+def full_text(s: Session, text: str, limit: int = 5) -> list[SearchHit]:
+    """Best full-text hits over paragraph titles and text, each with a snippet and source."""
+    rows = search.full_text_rows(s, _clean(text), max(1, min(limit, 50)))
+    if not rows:
+        return []
+    ids = [pid for pid, _ in rows]
+    paragraphs = {p.id: p for p in s.exec(select(Paragraph).where(col(Paragraph.id).in_(ids))).all()}
+    ctx = _Ctx(s)
+    hits = []
+    for pid, snippet in rows:
+        p = paragraphs.get(pid)
+        if p is None:
+            continue
+        hits.append(
+            SearchHit(
+                paragraph_id=p.id,
+                title=p.title,
+                dnr=p.dnr,
+                snippet=" ".join((snippet or "").split()),
+                source=ctx.paragraph_source(p),
+                case_id=p.case_id,
+            )
+        )
+    return hits
+
+
+def stats(s: Session) -> StoreStats:
+    documents, last = s.exec(select(func.count(Document.id), func.max(Document.ingested_at))).one()
+    return StoreStats(
+        documents=documents,
+        paragraphs=s.exec(select(func.count(Paragraph.id))).one(),
+        cases=s.exec(select(func.count(Case.id))).one(),
+        bodies=s.exec(select(func.count(Body.id))).one(),
+        last_ingest=last,
+    )

@@ -1,0 +1,172 @@
+"""Alembic migrations and the models cannot drift apart.
+
+A database built only by the migrations (``alembic upgrade head``) is compared with the models
+by Alembic's autogenerate: the difference must be empty, on SQLite and on PostgreSQL (its own
+database, created and dropped here). Every module of the project is imported first, so a table
+added without a migration fails here. The bot's own start (`init_db`) migrates, and a store made
+before migrations existed is adopted when it matches the models.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import bot
+import knowledge
+from knowledge.db import MIGRATIONS, SchemaError, include_in_migrations, init_db, make_engine
+from tests.conftest import TEST_DATABASE_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _import_everything() -> None:
+    """Every module of the packages that may define tables (their import registers them)."""
+    for package in (knowledge, bot):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
+
+
+def _config() -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = _config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    cfg = _config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+        conn.commit()
+
+
+def _diff(engine: Engine) -> list:
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"include_object": include_in_migrations, "compare_type": True}
+        )
+        return compare_metadata(ctx, SQLModel.metadata)
+
+
+def _create_all_as_before_migrations(engine: Engine) -> None:
+    """What init_db did before there were migrations. On a copy of the metadata: on PostgreSQL,
+    create_all marks the cyclic foreign key of the metadata it is given as "added by ALTER",
+    for every later create_all in this process (SQLite stores of later tests included)."""
+    copy = MetaData()
+    for table in SQLModel.metadata.sorted_tables:
+        table.to_metadata(copy)
+    copy.create_all(engine)
+
+
+def _version(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty(request, tmp_path) -> Iterator[Engine]:
+    """An empty database of this test: a SQLite file, or a PostgreSQL database made here."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+        yield engine
+        engine.dispose()
+        return
+    if not TEST_DATABASE_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    name = f"nb_migr_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(empty):
+    _import_everything()
+    _upgrade(empty)
+    assert _version(empty) == _head()
+    assert _diff(empty) == []  # a model changed without a migration shows up here
+
+
+def test_downgrade_to_nothing_and_up_again(empty):
+    _upgrade(empty)
+    _downgrade(empty, "base")
+    assert set(inspect(empty).get_table_names()) <= {"alembic_version"}
+    _upgrade(empty)
+    assert _diff(empty) == []
+
+
+def test_init_db_migrates_a_new_store_and_adds_the_full_text_objects(empty):
+    init_db(empty)
+    init_db(empty)  # every start: nothing to do the second time
+    assert _version(empty) == _head()
+    names = inspect(empty)
+    if empty.dialect.name == "sqlite":
+        assert "paragraphs_fts" in names.get_table_names()
+    else:
+        assert "tsv" in {c["name"] for c in names.get_columns("paragraphs")}
+    assert _diff(empty) == []
+
+
+def test_a_store_made_before_migrations_is_adopted_when_it_matches(empty):
+    _create_all_as_before_migrations(empty)
+    init_db(empty)
+    assert _version(empty) == _head()
+
+
+def test_a_store_made_before_migrations_that_differs_is_refused_with_a_clear_error(empty):
+    _create_all_as_before_migrations(empty)
+    with empty.begin() as conn:
+        conn.execute(text("ALTER TABLE outbox DROP COLUMN claimed_until"))
+    with pytest.raises(SchemaError, match="claimed_until"):
+        init_db(empty)
+    assert _version(empty) is None  # nothing was stamped
+
+
+def test_alembic_upgrade_head_on_the_command_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    engine = make_engine(url)
+    try:
+        assert _version(engine) == _head()
+        assert _diff(engine) == []
+    finally:
+        engine.dispose()
