@@ -84,6 +84,13 @@ def render_reminder(n: ReminderNotice) -> str:
 
 
 def render_moved(n: MovedNotice) -> str:
+    if n.to_date is None:  # cancelled
+        head = f"📅 <b>{e(n.body.short)} {swedish(n.from_date)} är inställt</b>"
+        if n.citation:
+            head += f" — beslut {e(n.citation)}"
+        elif n.by_admin:
+            head += " — ändrat i sammanträdesplanen"
+        return f"{head}\n{e(n.body.name)} sammanträder inte {_when(n.from_date, None, None)}."
     if n.from_date is not None:
         head = (f"📅 <b>{e(n.body.short)} {day_month(n.from_date, n.to_date)} är flyttat till "
                 f"{day_month(n.to_date, n.from_date)}</b>")

@@ -237,7 +237,8 @@ class ScheduleChange(SQLModel, table=True):
     paragraph_id: int | None = Field(default=None, foreign_key="paragraphs.id", ondelete="CASCADE")
     body_id: int | None = Field(default=None, foreign_key="bodies.id")
     from_date: dt.date | None = None
-    to_date: dt.date
+    to_date: dt.date | None = None  # None: the meeting on from_date is cancelled
+    cancelled: bool = False
     quote: str | None = None
 
 

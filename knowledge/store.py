@@ -480,12 +480,58 @@ class _Writer:
                     body_id=target.id if target else None,
                     from_date=change.from_,
                     to_date=change.to,
+                    cancelled=change.cancelled,
                     quote=change.quote,
                 )
             )
             if target is None:
                 continue
+            if change.to is None:
+                if change.from_ is not None:
+                    self.cancel_meeting(target, change.from_, para, change.quote)
+                continue
             self.move_meeting(target, change.from_, change.to, para, change.quote)
+
+    def cancel_meeting(self, body: Body, day: date, para: _Written | None, quote) -> None:
+        """"att ställa in sammanträdet den 5 december": the planned meeting is cancelled (a
+        higher sequence, so calendars drop it), or recorded as cancelled when the store did not
+        know it. Told once: a new version of the same protocol finds it cancelled already."""
+        meeting = self.active_meeting(body.id, day)
+        if meeting is not None and meeting.status != "planned":
+            return  # a held meeting is history
+        if meeting is None:
+            if self.s.exec(
+                select(Meeting.id).where(
+                    Meeting.body_id == body.id, Meeting.date == day, Meeting.status == "cancelled"
+                )
+            ).first():
+                return
+            meeting = Meeting(uid=_uid(), sequence=0, body_id=body.id, date=day)
+            self.s.add(meeting)
+        else:
+            meeting.sequence += 1
+        meeting.status = "cancelled"
+        meeting.moved_by_paragraph_id = para.id if para else None
+        meeting.moved_quote = quote
+        meeting.updated_at = utcnow()
+        self.s.flush()
+        self.events.append(
+            Event(
+                kind="meeting_moved",
+                body_id=body.id,
+                payload={
+                    "meeting_id": meeting.id,
+                    "uid": meeting.uid,
+                    "from": _iso(day),
+                    "to": None,
+                    "cancelled": True,
+                    "paragraph_id": para.id if para else None,
+                    "paragraph": para.number if para else None,
+                    "decided": _iso(self.doc.meeting_date),
+                    "quote": quote,
+                },
+            )
+        )
 
     def move_meeting(
         self, body: Body, old_day: date | None, new_day: date, para: _Written | None, quote

@@ -68,7 +68,7 @@ class ReminderNotice:
 class MovedNotice:
     body: BodyRef
     from_date: date | None
-    to_date: date
+    to_date: date | None  # None: the meeting on from_date is cancelled
     citation: str | None = None  # "HSN 2024-09-04 § 104" — the decision that moved it
     by_admin: bool = False
     time: str | None = None
@@ -616,20 +616,24 @@ def protocol_fanout(session: Session, document_id: int, render: Callable[[Notice
 
 
 def moved_fanout(session: Session, event, render: Callable[[Notice], str], *, now: datetime) -> int:
-    """A "meeting_moved" event → a message to every subscriber of the body."""
+    """A "meeting_moved" event (a move, or with "cancelled" a cancellation) → a message to
+    every subscriber of the body."""
     from knowledge.models import Meeting
 
     payload = event.payload or {}
     meeting = session.get(Meeting, payload["meeting_id"]) if payload.get("meeting_id") else None
     from_date = _date(payload.get("from") or payload.get("from_date") or (meeting.moved_from if meeting else None))
-    to_date = _date(payload.get("to") or payload.get("to_date") or (meeting.moved_to or meeting.date if meeting else None))
+    cancelled = bool(payload.get("cancelled"))
+    to_date = None if cancelled else _date(
+        payload.get("to") or payload.get("to_date") or (meeting.moved_to or meeting.date if meeting else None)
+    )
     body = _body_ref(session, event.body_id or (meeting.body_id if meeting else None))
-    if body is None or to_date is None:
+    if body is None or (to_date is None and (not cancelled or from_date is None)):
         return 0
     paragraph_id = payload.get("paragraph_id") or (meeting.moved_by_paragraph_id if meeting else None)
     cite = payload.get("citation") or citation(session, paragraph_id)
     shown = meeting
-    if meeting is not None:  # the meeting on the new date shares the uid, with a higher sequence
+    if meeting is not None and to_date is not None:  # the meeting on the new date shares the uid, with a higher sequence
         shown = session.exec(
             select(Meeting).where(Meeting.uid == meeting.uid, Meeting.date == to_date)
             .order_by(Meeting.sequence.desc())

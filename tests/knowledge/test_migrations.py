@@ -170,3 +170,24 @@ def test_alembic_upgrade_head_on_the_command_line(tmp_path):
         assert _diff(engine) == []
     finally:
         engine.dispose()
+
+
+def test_upgrading_a_store_of_the_first_release_keeps_its_rows(empty):
+    """0001 -> head on a store with data: what was there is still there, and reads as before."""
+    _upgrade(empty, "0001")
+    with empty.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (id, source_name, sha256, ingested_at, kind, paragraph_count) "
+            "VALUES (1, 'hsn.txt', 'abc', '2024-09-05 12:00:00', 'protocol', 1)"
+        ))
+        conn.execute(text(
+            "INSERT INTO schedule_changes (document_id, from_date, to_date, quote) "
+            "VALUES (1, '2024-10-04', '2024-10-03', 'att flytta nämndens sammanträde')"
+        ))
+    init_db(empty)  # the bot's start upgrades
+    assert _version(empty) == _head()
+    with empty.connect() as conn:
+        row = conn.execute(text("SELECT from_date, to_date, cancelled, quote FROM schedule_changes")).one()
+    assert (str(row[0]), str(row[1]), bool(row[2])) == ("2024-10-04", "2024-10-03", False)
+    assert row[3] == "att flytta nämndens sammanträde"
+    assert _diff(empty) == []

@@ -192,3 +192,38 @@ async def test_ics_import_with_known_uid_is_a_move(engine, clock, server, app, p
     clock.set(datetime(2024, 11, 1, 9, 0, tzinfo=UTC))
     await _notifier(engine, clock).tick(app.bot)
     assert ["20 november är flyttat till 19 november" in d.text for d in server.delivered(BODY_SUB)] == [True]
+
+
+async def test_protocol_that_cancels_a_meeting_tells_followers_once(engine, clock, server, app, planned):
+    from knowledge.parse.model import ScheduleChange
+
+    clause = "att ställa in nämndens sammanträde den 20 november"
+    doc = hsn_2024_09_04()
+    doc.schedule_changes.append(
+        ScheduleChange(**{"from": date(2024, 11, 20)}, to=None, cancelled=True, paragraph=104, quote=clause)
+    )
+    clock.set(local(2024, 9, 5, 14, 0))
+    with Session(engine) as s:
+        ingest_document(s, doc, source_name="hsn.txt", sha256="hsn")
+        (meeting,) = s.exec(select(Meeting).where(Meeting.date == date(2024, 11, 20))).all()
+        assert (meeting.status, meeting.sequence) == ("cancelled", 1)
+    notifier = _notifier(engine, clock)
+    await notifier.tick(app.bot)
+    cancelled = [d.text for d in server.delivered(BODY_SUB) if "inställt" in d.text]
+    assert cancelled == [
+        "📅 <b>HSN 20 november 2024 är inställt</b> — beslut HSN 2024-09-04 § 104\n"
+        "Hälso- och sjukvårdsnämnden sammanträder inte onsdag 20 november 2024."
+    ]
+    with Session(engine) as s:
+        data, _ = calendar.export_ics(s, date(2024, 9, 5), planned, now=clock.now())
+    ics = icalendar.Calendar.from_ical(data)
+    (event,) = [ev for ev in ics.walk("VEVENT") if ev.decoded("DTSTART").date() == date(2024, 11, 20)]
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
+
+    again = hsn_2024_09_04()  # a new version of the same protocol: told already
+    again.schedule_changes = list(doc.schedule_changes)
+    with Session(engine) as s:
+        ingest_document(s, again, source_name="hsn-v2.txt", sha256="hsn2")
+    clock.advance(30)
+    await notifier.tick(app.bot)
+    assert len([d for d in server.delivered(BODY_SUB) if "inställt" in d.text]) == 1
