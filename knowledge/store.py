@@ -515,23 +515,7 @@ class _Writer:
         meeting.moved_quote = quote
         meeting.updated_at = utcnow()
         self.s.flush()
-        self.events.append(
-            Event(
-                kind="meeting_moved",
-                body_id=body.id,
-                payload={
-                    "meeting_id": meeting.id,
-                    "uid": meeting.uid,
-                    "from": _iso(day),
-                    "to": None,
-                    "cancelled": True,
-                    "paragraph_id": para.id if para else None,
-                    "paragraph": para.number if para else None,
-                    "decided": _iso(self.doc.meeting_date),
-                    "quote": quote,
-                },
-            )
-        )
+        self.meeting_event(body, meeting, day, None, para, quote)
 
     def move_meeting(
         self, body: Body, old_day: date | None, new_day: date, para: _Written | None, quote
@@ -564,22 +548,30 @@ class _Writer:
             old.updated_at = utcnow()
         self.s.flush()
         if not already_known:
-            self.events.append(
-                Event(
-                    kind="meeting_moved",
-                    body_id=body.id,
-                    payload={
-                        "meeting_id": new.id,
-                        "uid": new.uid,
-                        "from": _iso(old_day),
-                        "to": _iso(new_day),
-                        "paragraph_id": moved_by,
-                        "paragraph": para.number if para else None,
-                        "decided": _iso(self.doc.meeting_date),
-                        "quote": quote,
-                    },
-                )
+            self.meeting_event(body, new, old_day, new_day, para, quote)
+
+    def meeting_event(
+        self, body: Body, meeting: Meeting, old_day: date | None, new_day: date | None,
+        para: _Written | None, quote,
+    ) -> None:
+        """A "meeting_moved" event for the notifier; no new date means cancelled."""
+        self.events.append(
+            Event(
+                kind="meeting_moved",
+                body_id=body.id,
+                payload={
+                    "meeting_id": meeting.id,
+                    "uid": meeting.uid,
+                    "from": _iso(old_day),
+                    "to": _iso(new_day),
+                    "cancelled": new_day is None,
+                    "paragraph_id": para.id if para else None,
+                    "paragraph": para.number if para else None,
+                    "decided": _iso(self.doc.meeting_date),
+                    "quote": quote,
+                },
             )
+        )
 
     def refresh_cases(self, case_ids: set[int]) -> None:
         """Title = the latest paragraph's title; dates span its paragraphs; orphans go."""
