@@ -54,44 +54,34 @@ def _settings():
         return None
 
 
-def _run(args: argparse.Namespace) -> int:
-    from bot.run import run_polling
+def _serve(check, start) -> int:
+    """Check the settings a server needs (a clear line and exit 2 if one is missing), then
+    log and serve until stopped."""
     from bot.settings import SettingsError
 
     settings = _settings()
     if settings is None:
         return 2
-    if settings.token is None:
-        print(
-            "Fel: TELEGRAM_BOT_TOKEN saknas. Ange bottens token (från @BotFather) i miljön eller "
-            "i .env, eller prata med boten lokalt: python -m bot chat",
-            file=sys.stderr,
-        )
-        return 2
-    configure_logging()
     try:
-        run_polling(settings)
+        check(settings)
+        configure_logging()
+        start(settings)
     except SettingsError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.run import require_token, run_polling
+
+    return _serve(require_token, run_polling)
 
 
 def _webhook(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError
     from bot.webhook import check_webhook_settings, run_webhook
 
-    settings = _settings()
-    if settings is None:
-        return 2
-    try:
-        check_webhook_settings(settings)
-        configure_logging()
-        run_webhook(settings)
-    except SettingsError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _serve(check_webhook_settings, run_webhook)
 
 
 def _chat(args: argparse.Namespace) -> int:

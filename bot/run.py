@@ -31,13 +31,17 @@ def prepare_store(settings: Settings, engine: Any = None) -> Any:
     return engine
 
 
-def run_polling(settings: Settings, engine: Any = None) -> None:
-    """Poll until SIGINT/SIGTERM; PTB then shuts the Application down cleanly."""
+def require_token(settings: Settings) -> None:
     if settings.token is None:
         raise SettingsError(
             "TELEGRAM_BOT_TOKEN saknas: ange bottens token (från @BotFather) i miljön eller i .env, "
             "eller starta den lokala chatten med `python -m bot chat`."
         )
+
+
+def run_polling(settings: Settings, engine: Any = None) -> None:
+    """Poll until SIGINT/SIGTERM; PTB then shuts the Application down cleanly."""
+    require_token(settings)
     engine = prepare_store(settings, engine)
     app = build_application(settings, engine)
     app.bot_data["owns_engine"] = True

@@ -43,8 +43,9 @@ def webhook_path(settings: Settings) -> str:
 
 def check_webhook_settings(settings: Settings) -> None:
     """Refuse to start without what the webhook needs; the message says what to set."""
-    if settings.token is None:
-        raise SettingsError("TELEGRAM_BOT_TOKEN saknas: ange bottens token (från @BotFather).")
+    from bot.run import require_token
+
+    require_token(settings)
     if settings.webhook_secret is None:
         raise SettingsError(
             "WEBHOOK_SECRET saknas: utan den kan vem som helst som når porten skicka "
