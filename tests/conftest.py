@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -26,12 +27,13 @@ from knowledge.db import session as open_session
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test run on the server of ``TEST_DATABASE_URL``, dropped at the end."""
+@contextmanager
+def own_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new database on the server of ``TEST_DATABASE_URL``, dropped afterwards
+    (CI reuses the server as the last run left it). Skips the test without that variable."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    name = f"nb_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -41,6 +43,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run, dropped at the end."""
+    with own_postgres_database("nb_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

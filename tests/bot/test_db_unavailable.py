@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import uuid
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from knowledge import db, queries
 from knowledge.batch import ingest_bytes
 from knowledge.db import init_db, make_engine, session
 from tests.bot.test_admin import FileServer, document_update
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, own_postgres_database
 
 ADMIN, USER = 33, 44
 SAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "samples"
@@ -159,23 +158,18 @@ async def test_sqlite_store_locked_to_everyone_gets_try_again_and_recovers(
 @pytest.fixture
 def pg_store():
     """A database of its own (the test makes it refuse connections), dropped at the end."""
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    name = f"nb_down_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(TEST_DATABASE_URL).set(database=name).render_as_string(False))
-    try:
-        init_db(engine)
-        assert ingest_bytes(engine, FIRST.read_bytes(), FIRST.name).ok
-        yield engine, admin, name
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_postgres_database("nb_down") as url:
+        name = make_url(url).database
+        admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        engine = make_engine(url)
+        try:
+            init_db(engine)
+            assert ingest_bytes(engine, FIRST.read_bytes(), FIRST.name).ok
+            yield engine, admin, name
+        finally:
+            engine.dispose()
+            set_connections(admin, name, True)
+            admin.dispose()
 
 
 def set_connections(admin, name: str, allowed: bool) -> None:

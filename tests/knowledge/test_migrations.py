@@ -14,7 +14,6 @@ import os
 import pkgutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,14 +23,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, MetaData, inspect, text
 from sqlmodel import SQLModel
 
 import bot
 import knowledge
 from knowledge.db import MIGRATIONS, SchemaError, include_in_migrations, init_db, make_engine
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import own_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,20 +98,12 @@ def empty(request, tmp_path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    name = f"nb_migr_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_postgres_database("nb_migr") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def test_the_migrations_build_exactly_the_models(empty):

@@ -11,21 +11,18 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from knowledge import calendar
 from knowledge import subscriptions as subs
 from knowledge.db import init_db, make_engine
 from knowledge.notify_models import SENT, Outbox
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import own_postgres_database
 
 pytestmark = pytest.mark.postgres
 
@@ -37,21 +34,13 @@ ORDERED = range(9001, 9006)  # chats that get three notices each, to be received
 @pytest.fixture
 def pg(tmp_path):
     """An engine on a database of its own (created here, dropped at the end)."""
-    if not TEST_DATABASE_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    name = f"nb_workers_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False))
-    try:
-        init_db(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_postgres_database("nb_workers") as url:
+        engine = make_engine(url)
+        try:
+            init_db(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _spawn(engine, server, *, worker="-", rate=60.0, batch=8, lease=20.0, start_at=None):
