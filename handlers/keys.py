@@ -17,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+MAX_NUMBER = 2**31 - 1
+"""Ids and offsets in keys fit an INTEGER column; a larger number names no row, and SQLite
+refuses one past 64 bits with an OverflowError."""
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,24 @@ def example(command: str, arg: str) -> str | None:
     return _fits(f"q:{command}:{arg}")
 
 
+def _number(text: str) -> bool:
+    """ASCII digits within MAX_NUMBER: "²".isdigit() is True, but int("²") raises."""
+    return text.isascii() and text.isdigit() and int(text) <= MAX_NUMBER
+
+
 def decode(data: str | None) -> Key | None:
     """The key in ``data``, or None for stale, foreign or damaged data."""
     if not data or len(data.encode("utf-8")) > MAX_BYTES or ":" not in data:
         return None
     kind, _, rest = data.partition(":")
     if kind in ("c", "r"):
-        return Key(kind, rest) if rest.isdigit() else None
+        return Key(kind, rest) if _number(rest) else None
     if kind == "d":
         return Key(kind, rest) if rest.strip() else None
     if kind == "p":
         sub, _, tail = rest.partition(":")
         offset, _, filter_text = tail.partition(":")
-        if not sub or not offset.isdigit():
+        if not sub or not _number(offset):
             return None
         return Key(kind, sub, int(offset), filter_text)
     if kind == "q":
