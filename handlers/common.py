@@ -54,8 +54,13 @@ def today(context: Context) -> date:
 
 
 def clean(text: str | None) -> str:
-    """NFC, one space between words: "24  HSN\u00a02937" and a decomposed "ä" look like typed."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    """NFC, one space between words: "24  HSN\u00a02937" and a decomposed "ä" look like typed.
+    Control characters go: they mean nothing in a question, and PostgreSQL refuses a NUL in
+    any text (DataError)."""
+    text = unicodedata.normalize("NFC", text or "")
+    return " ".join(
+        "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc").split()
+    )
 
 
 def command_argument(context: Context) -> str:
