@@ -154,15 +154,34 @@ def unsubscribed(label: str, removed: int) -> str:
     return f"🛑 Du bevakar inte längre <b>{e(label)}</b>."
 
 
+SUBSCRIPTIONS_SHOWN = 1000
+"""Characters of labels listed per kind: three kinds and the rest of the list fit one message."""
+
+
+def _listed(labels: list[str], budget: int) -> str:
+    """Escaped labels, comma-separated, as many as fit in ``budget`` characters (at least one),
+    then how many more. One line per kind: `_fit` drops a line that does not fit whole, and a
+    chat following many words saw none of them."""
+    shown: list[str] = []
+    size = 0
+    for i, label in enumerate(labels):
+        item = e(label)
+        if shown and size + len(item) + 2 > budget:
+            return ", ".join(shown) + f" … och {len(labels) - i} till"
+        shown.append(item)
+        size += len(item) + 2
+    return ", ".join(shown)
+
+
 def subscription_list(rows: list[SubscriptionView], reminder_days: int) -> str:
     if not rows:
         return ("Du bevakar ingenting ännu.\n"
                 "Exempel: /bevaka HSN · /bevaka 24HSN2937 · /bevaka akutmottagning")
     lines = ["<b>Dina bevakningar</b>"]
     for kind in ("body", "case", "word"):
-        items = [r for r in rows if r.kind == kind]
+        items = [r.label for r in rows if r.kind == kind]
         if items:
-            lines.append(f"{KIND_NAMES[kind].capitalize()}: " + ", ".join(e(r.label) for r in items))
+            lines.append(f"{KIND_NAMES[kind].capitalize()}: " + _listed(items, SUBSCRIPTIONS_SHOWN))
     if any(r.paused for r in rows):
         lines.append("⏸ Utskicken är pausade (boten kunde inte nå chatten). /bevaka igen för att återuppta.")
     lines.append(
