@@ -170,7 +170,7 @@ _TOKEN = re.compile(r"<[^<>]*>|&#?[A-Za-z0-9]+;|\n|[ \t]+|[^<&\n \t]{1,64}|[<&]"
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 
-def _u16(text: str) -> int:
+def utf16_len(text: str) -> int:
     """Telegram counts UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
 
@@ -200,7 +200,7 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
     of the next, so every part is well-formed on its own.
     """
     text = text.strip()
-    if _u16(text) <= limit:
+    if utf16_len(text) <= limit:
         return [text] if text else []
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
@@ -212,15 +212,15 @@ def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
         if i >= n:
             break
         prefix = "".join(tag for _, tag in stack)
-        length = _u16(prefix)
+        length = utf16_len(prefix)
         st = stack
         best: dict[int, tuple[int, tuple, int]] = {}
         j = i
         while j < n:
             tok = tokens[j]
             new_st = _after(st, tok)
-            size = _u16(tok)
-            if length + size + _u16(_closers(new_st)) > limit:
+            size = utf16_len(tok)
+            if length + size + utf16_len(_closers(new_st)) > limit:
                 break
             length += size
             st = new_st

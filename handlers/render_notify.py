@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
+from handlers.render import MAX_MESSAGE, utf16_len
 from knowledge.parse.dates import MONTH_NAMES, swedish
 from knowledge.subscriptions import (
     MovedNotice,
@@ -18,7 +19,6 @@ from knowledge.subscriptions import (
     SubscriptionView,
 )
 
-MAX_MESSAGE = 4096
 _WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
 
 
@@ -38,15 +38,16 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _fit(lines: list[str], limit: int = MAX_MESSAGE) -> str:
-    """Join lines, dropping whole lines from the end (with a note) so no tag is ever cut."""
+    """Join lines, dropping whole lines from the end (with a note) so no tag is ever cut.
+    Counted in UTF-16 units of the HTML, as Telegram counts (tags make it an overestimate)."""
     out: list[str] = []
     size = 0
     for i, line in enumerate(lines):
-        if size + len(line) + 1 > limit - 40:
+        if size + utf16_len(line) + 1 > limit - 40:
             out.append(f"<i>… och {len(lines) - i} rader till.</i>")
             break
         out.append(line)
-        size += len(line) + 1
+        size += utf16_len(line) + 1
     return "\n".join(out)
 
 

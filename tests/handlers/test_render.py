@@ -54,7 +54,7 @@ def _card(title: str = "Återrapport - Projekt: Tillgänglighet") -> CaseCard:
 def _well_formed(reply: render.Reply) -> None:
     for part in reply.parts:
         assert html_problem(part) is None, part
-        assert render._u16(part) <= render.MAX_MESSAGE
+        assert render.utf16_len(part) <= render.MAX_MESSAGE
     for row in (reply.keyboard.inline_keyboard if reply.keyboard else ()):
         for b in row:
             assert len(b.callback_data.encode()) <= 64
@@ -166,7 +166,7 @@ def test_inline_article_is_capped_at_4096():
     long_card = _card(title="Rubrik " * 1000)
     [article] = render.inline_cards([long_card])
     text = article.input_message_content.message_text
-    assert render._u16(text) <= 4096 and html_problem(text) is None
+    assert render.utf16_len(text) <= 4096 and html_problem(text) is None
     assert "förkortat" in text
 
 
@@ -198,7 +198,7 @@ def _visible(text: str) -> str:
 def test_split_never_breaks_tags_and_loses_nothing(text, limit):
     parts = render.split_html(text, limit)
     for p in parts:
-        assert render._u16(p) <= limit
+        assert render.utf16_len(p) <= limit
         assert html_problem(p) is None, p
         assert not re.search(r"&[#\w]*$", p)  # no entity cut in half
     assert "".join(_visible(p) for p in parts) == _visible(text)
@@ -219,3 +219,12 @@ def test_search_snippet_marks_become_bold_and_the_rest_is_escaped():
     _well_formed(reply)
     assert "före <b>tandvården</b> &lt;i&gt;efter&lt;/i&gt;…" in reply.text
     assert len(reply.keyboard.inline_keyboard) == 1  # one button per case
+
+
+def test_notification_lines_are_cut_by_telegrams_count_not_pythons():
+    """An emoji is one Python character and two UTF-16 units: Telegram's limit is in units."""
+    from handlers import render_notify
+
+    text = render_notify._fit([f"• § {i} " + "🏥" * 100 for i in range(100)])
+    assert render.utf16_len(text) <= render.MAX_MESSAGE
+    assert text.endswith("rader till.</i>") and html_problem(text) is None
