@@ -47,6 +47,20 @@ async def store_is_empty(context: Context) -> bool:
     return stats.documents == 0
 
 
+async def said_unknown_or_empty(
+    update: Update, context: Context, arg: str, result: Any, found_nothing: bool
+) -> bool:
+    """For a per-body answer (``result`` has ``unknown_body`` and ``known``): an unknown body,
+    or nothing found in an empty store, is said here (True); else the caller answers."""
+    if result.unknown_body and (result.known or not await store_is_empty(context)):
+        await send(update, context, render.unknown_body(arg, result.known))
+        return True
+    if (result.unknown_body or found_nothing) and await store_is_empty(context):
+        await send(update, context, render.empty_store())
+        return True
+    return False
+
+
 def today(context: Context) -> date:
     """The bot's today: `BOT_TODAY` when set (demos, tests), else the date in the bot's zone."""
     settings = context.bot_data.get("settings")

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from handlers import render
-from handlers.common import Context, ask, command, send, store_is_empty, today
+from handlers.common import Context, ask, command, said_unknown_or_empty, send, today
 from knowledge import queries
 from knowledge.views import BodyView, MeetingView
 
@@ -38,13 +38,6 @@ def meetings_for(s: Session, arg: str, when: date) -> Meetings:
 async def nasta_mote(update: Update, context: Context, arg: str) -> None:
     when = today(context)
     result = await ask(context, meetings_for, arg, when)
-    if result.unknown_body:
-        if not result.known and await store_is_empty(context):
-            await send(update, context, render.empty_store())
-            return
-        await send(update, context, render.unknown_body(arg, result.known))
-        return
-    if not result.meetings and await store_is_empty(context):
-        await send(update, context, render.empty_store())
+    if await said_unknown_or_empty(update, context, arg, result, not result.meetings):
         return
     await send(update, context, render.meetings(result.meetings, when, arg))

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from handlers import chart, render
-from handlers.common import Context, ask, command, send, store_is_empty
+from handlers.common import Context, ask, command, said_unknown_or_empty, send
 from handlers.render import Reply
 from knowledge import queries
 from knowledge.views import BodyView, FigureReport
@@ -45,14 +45,8 @@ def reports_for(s: Session, arg: str) -> Reports:
 @command
 async def underskott(update: Update, context: Context, arg: str) -> None:
     result = await ask(context, reports_for, arg)
-    if result.unknown_body:
-        if not result.known and await store_is_empty(context):
-            await send(update, context, render.empty_store())
-            return
-        await send(update, context, render.unknown_body(arg, result.known))
-        return
-    if not any(r.latest or r.budget for r in result.reports) and await store_is_empty(context):
-        await send(update, context, render.empty_store())
+    found_nothing = not any(r.latest or r.budget for r in result.reports)
+    if await said_unknown_or_empty(update, context, arg, result, found_nothing):
         return
     await send(update, context, render.figures(result.reports, arg))
     charts = [r for r in result.reports if chart.chartable(r)]
