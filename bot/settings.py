@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 OFFICIAL_API_BASE_URL = "https://api.telegram.org/bot"
@@ -56,23 +56,18 @@ class Settings(BaseSettings):
     # Notifications per second from this process; with W workers delivering, give each 30/W.
     notify_overall_rate: float = Field(default=30.0, gt=0)
 
-    @field_validator("admin_user_ids", "allowed_user_ids", mode="before")
+    @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")
     @classmethod
-    def _id_list(cls, v: object) -> object:
+    def _id_list(cls, v: object, info: ValidationInfo) -> object:
         if isinstance(v, str):
             parts = [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
             if not all(x.lstrip("-").isdigit() for x in parts):
-                raise ValueError("ska vara Telegram-användar-id (heltal) åtskilda med komma")
-            return [int(x) for x in parts]
-        return v
-
-    @field_validator("allowed_chat_ids", mode="before")
-    @classmethod
-    def _chat_id_list(cls, v: object) -> object:
-        if isinstance(v, str):
-            parts = [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
-            if not all(x.lstrip("-").isdigit() for x in parts):
-                raise ValueError("ska vara Telegram-chatt-id (heltal, grupper negativa) åtskilda med komma")
+                what = (
+                    "Telegram-chatt-id (heltal, grupper negativa)"
+                    if info.field_name == "allowed_chat_ids"
+                    else "Telegram-användar-id (heltal)"
+                )
+                raise ValueError(f"ska vara {what} åtskilda med komma")
             return [int(x) for x in parts]
         return v
 
