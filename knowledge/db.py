@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -185,17 +186,26 @@ def migrate(engine: Engine) -> None:
         if current is not None and current == _head():
             return  # every start after the first: one query
         conn.rollback()
-        if conn.dialect.name != "postgresql":
+        with migration_lock(conn):
             _migrate(conn)
-            return
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+
+
+@contextmanager
+def migration_lock(conn):
+    """PostgreSQL: one migration at a time across processes (a session advisory lock, which
+    the same connection may take again: `migrate` and then Alembic's env.py). Elsewhere a no-op:
+    SQLite has one writer at a time."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+    conn.commit()
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
         conn.commit()
-        try:
-            _migrate(conn)
-        finally:
-            conn.rollback()
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
-            conn.commit()
 
 
 def _migrate(conn) -> None:

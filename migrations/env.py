@@ -17,13 +17,12 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import text
 from sqlmodel import SQLModel
 
 # Importing knowledge.db registers every table (knowledge.db.MODEL_MODULES) on the metadata;
 # `tests/knowledge/test_migrations.py` checks that none is missing.
-from knowledge.db import MIGRATION_LOCK_KEY
 from knowledge.db import include_in_migrations as include_object
+from knowledge.db import migration_lock
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -56,16 +55,8 @@ def _run(connection) -> None:
 
 
 def _locked(connection) -> None:
-    if connection.dialect.name != "postgresql":
+    with migration_lock(connection):
         _run(connection)
-        return
-    connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
-    connection.commit()
-    try:
-        _run(connection)
-    finally:
-        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
-        connection.commit()
 
 
 def run_migrations_offline() -> None:

@@ -181,3 +181,16 @@ def test_upgrading_a_store_of_the_first_release_keeps_its_rows(empty):
     assert (str(row[0]), str(row[1]), bool(row[2])) == ("2024-10-04", "2024-10-03", False)
     assert row[3] == "att flytta nämndens sammanträde"
     assert _diff(empty) == []
+
+
+def test_workers_starting_together_on_postgresql_migrate_one_at_a_time(empty):
+    """Several webhook workers start at once on a new database: one builds it, the others wait
+    for the lock and find it done; none fails on a table that another just made."""
+    if empty.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: init_db(empty), range(4)))
+    assert results == [None] * 4
+    assert _version(empty) == _head() and _diff(empty) == []
