@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import logging
@@ -109,10 +110,12 @@ def bot_commands() -> list[BotCommand]:
 async def _post_init(app: Application) -> None:
     """The command menu: if the server refuses it, the bot still answers. Runs only when the
     bot really runs (polling, webhook): then an outage of the Bot API server or the store must
-    not flood the log."""
+    not flood the log. The title index is built in the background meanwhile (seconds on a
+    large store), so that the first user who asks does not wait for it."""
     from bot.faults import install_log_flood_filter
 
     install_log_flood_filter()
+    app.bot_data["warming"] = asyncio.get_running_loop().create_task(_warm_search(app))
     commands = bot_commands()
     if not commands:
         return
@@ -122,10 +125,25 @@ async def _post_init(app: Application) -> None:
         log.warning("setMyCommands avvisades av servern (%s); fortsätter utan kommandomeny", exc)
 
 
+async def _warm_search(app: Application) -> None:
+    from knowledge import search
+
+    engine = app.bot_data.get("engine")
+    if engine is None or not hasattr(engine, "dialect"):
+        return
+    try:
+        await asyncio.to_thread(search.warm, engine)
+    except Exception as exc:  # the store is down: the first query builds it instead
+        log.warning("Sökindexet byggs vid första frågan i stället: %s", _first_line(exc))
+
+
 async def _post_shutdown(app: Application) -> None:
     from bot.faults import remove_log_flood_filter
 
     remove_log_flood_filter()
+    warming = app.bot_data.pop("warming", None)
+    if warming is not None and not warming.done():
+        warming.cancel()  # the thread finishes on its own; nobody waits for it
     engine = app.bot_data.get("engine")
     if app.bot_data.get("owns_engine") and engine is not None and hasattr(engine, "dispose"):
         engine.dispose()

@@ -134,3 +134,19 @@ async def test_command_menu_is_set(offline_app):
     sent = request.last("setMyCommands")
     assert sent.result is True
     assert {c["command"] for c in sent.params["commands"]} >= {"beslut", "start"}
+
+
+async def test_start_builds_the_title_index_before_anyone_asks(offline_app):
+    """On a large store the index takes seconds: built at start, in a thread, not by the first
+    user's question."""
+    from knowledge import search
+    from knowledge.samples import ingest_samples_if_empty
+
+    app, _ = offline_app
+    engine = app.bot_data["engine"]
+    assert ingest_samples_if_empty(engine) is not None
+    search.invalidate(engine)
+    assert engine not in search._cache
+    await app.post_init(app)
+    await app.bot_data["warming"]
+    assert engine in search._cache
