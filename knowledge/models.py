@@ -168,7 +168,10 @@ class _PersonRef(SQLModel):
 
 class Reservation(_PersonRef, table=True):
     __tablename__ = "reservations"
-    __table_args__ = (Index("ix_reservations_date", "date"),)
+    __table_args__ = (
+        Index("ix_reservations_date", "date"),
+        Index("ix_reservations_party_date", "party_key", "date"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     paragraph_id: int = Field(foreign_key="paragraphs.id", ondelete="CASCADE", index=True)
     case_id: int | None = Field(default=None, foreign_key="cases.id", ondelete="SET NULL", index=True)
@@ -182,7 +185,10 @@ class Note(_PersonRef, table=True):
     """A protokollsanteckning or a särskilt yttrande (``kind``)."""
 
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_date", "date"),)
+    __table_args__ = (
+        Index("ix_notes_date", "date"),
+        Index("ix_notes_party_date", "party_key", "date"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     paragraph_id: int = Field(foreign_key="paragraphs.id", ondelete="CASCADE", index=True)
     case_id: int | None = Field(default=None, foreign_key="cases.id", ondelete="SET NULL", index=True)

@@ -101,6 +101,18 @@ class _Ctx:
             self._bodies[body_id] = BodyView(b.id, b.name, b.short, org or None)
         return self._bodies[body_id]
 
+    def preload_documents(self, document_ids) -> None:
+        """One query for the source names of many rows (a figure series cites ~100 documents)."""
+        missing = {i for i in document_ids if i is not None and i not in self._docs}
+        if not missing:
+            return
+        for did, name, body_id in self.s.exec(
+            select(Document.id, Document.source_name, Document.body_id).where(
+                col(Document.id).in_(missing)
+            )
+        ).all():
+            self._docs[did] = (name, body_id)
+
     def document_name(self, document_id: int) -> str:
         if document_id not in self._docs:
             d = self.s.get(Document, document_id)
@@ -304,24 +316,43 @@ def _note_view(ctx: _Ctx, n: Note, p: Paragraph, cases) -> NoteView:
 
 
 def _filtered(s: Session, model, party, person, dnr, since, until, limit):
-    q = select(model, Paragraph).join(Paragraph, Paragraph.id == model.paragraph_id)
+    limit = max(1, min(limit, 200))
+    conds = []
     if party:
-        q = q.where(model.party_key == fold(party))
+        conds.append(model.party_key == fold(party))
     if person:
         key = fold(person)
-        q = q.where(or_(model.name_key == key, col(model.name_key).contains(key)))
+        conds.append(or_(model.name_key == key, col(model.name_key).contains(key)))
     if dnr:  # by case, so that a paragraph linked through its Beredning counts too
         cases = select(Case.id).where(Case.dnr_norm == normalise_dnr(dnr))
-        q = q.where(col(model.case_id).in_(cases))
+        conds.append(col(model.case_id).in_(cases))
     if since:
-        q = q.where(model.date >= since)
+        conds.append(model.date >= since)
     if until:
-        q = q.where(model.date <= until)
-    q = q.order_by(
-        col(model.date).desc().nulls_last(),
-        col(Paragraph.number).desc(),
-        col(model.position).asc(),
-    ).limit(max(1, min(limit, 200)))
+        conds.append(model.date <= until)
+    # The date of the limit-th newest row, from the (party_key, date) index: only rows from
+    # then on are joined and sorted (a party has thousands of reservations on a large store).
+    # With fewer dated rows than the limit there is no cutoff and undated rows come last.
+    cutoff = s.exec(
+        select(model.date)
+        .where(*conds, col(model.date).is_not(None))
+        .order_by(col(model.date).desc())
+        .offset(limit - 1)
+        .limit(1)
+    ).first()
+    if cutoff is not None:
+        conds.append(model.date >= cutoff)
+    q = (
+        select(model, Paragraph)
+        .join(Paragraph, Paragraph.id == model.paragraph_id)
+        .where(*conds)
+        .order_by(
+            col(model.date).desc().nulls_last(),
+            col(Paragraph.number).desc(),
+            col(model.position).asc(),
+        )
+        .limit(limit)
+    )
     return list(s.exec(q).all())
 
 
@@ -509,35 +540,32 @@ def figure_reports(
 ) -> list[FigureReport]:
     """One report per body with figures: the newest figure(s) of each kind, the plan's budget
     rows and each kind's series oldest first. ``year`` keeps figures of that year."""
-    # The newest SERIES_LENGTH figures of each body and kind (a window, not the whole table).
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=(Figure.body_id, Figure.kind),
-            order_by=(col(Figure.date).desc().nulls_last(), col(Figure.id).desc()),
-        )
-        .label("rank")
-    )
-    inner = select(Figure.id.label("fid"), rank)
+    # The newest SERIES_LENGTH figures of each body and kind: a few (body, kind) pairs, each
+    # read newest first from the (body_id, kind, date) index. A window function over the whole
+    # table took 15 ms on 20,000 figures; this stays at a few.
+    conds = []
     if body_id is not None:
-        inner = inner.where(Figure.body_id == body_id)
+        conds.append(Figure.body_id == body_id)
     if year is not None:
-        inner = inner.where(
+        conds.append(
             or_(
                 col(Figure.period).startswith(str(year)),
                 (col(Figure.period).is_(None)) & (Figure.date >= date(year, 1, 1))
                 & (Figure.date <= date(year, 12, 31)),
             )
         )
-    newest = inner.subquery()
-    figures = list(
-        s.exec(
+    pairs = s.exec(select(Figure.body_id, Figure.kind).where(*conds).distinct()).all()
+    figures: list[Figure] = []
+    for bid, kind in pairs:
+        figures += s.exec(
             select(Figure)
-            .join(newest, newest.c.fid == Figure.id)
-            .where(newest.c.rank <= SERIES_LENGTH)
+            .where(*conds, Figure.kind == kind)
+            .where(col(Figure.body_id).is_(None) if bid is None else Figure.body_id == bid)
+            .order_by(col(Figure.date).desc().nulls_last(), col(Figure.id).desc())
+            .limit(SERIES_LENGTH)
         ).all()
-    )
     ctx = _Ctx(s)
+    ctx.preload_documents(f.document_id for f in figures)
     by_body: dict[int | None, list[Figure]] = defaultdict(list)
     for f in figures:
         by_body[f.body_id].append(f)
