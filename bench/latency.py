@@ -80,6 +80,7 @@ def synthetic_documents(protocols: int):
     pool = [p for d in bases for p in d.paragraphs]
     bodies = sorted({d.body for d in bases if d.body})
     nämnd = next((b for b in bodies if b.endswith("nämnden")), bodies[0])
+    utskott = [b for b in bodies if b != nämnd] or [nämnd]
     for i, plan in enumerate(plans):
         yield f"plan-{i}.txt", plan
 
@@ -89,11 +90,14 @@ def synthetic_documents(protocols: int):
     for i in range(protocols):
         pair, second = divmod(i, 2)
         base = bases[pair % len(bases)]
+        # One day per pair (spacing > 1 day, so no two pairs share one): the utskott proposes,
+        # the nämnd decides a week later. No two protocols share body and date, so none is
+        # taken for a new version of another.
         day = start + dt.timedelta(days=(pair * 2 * span_days) // protocols)
-        body = base.body or nämnd
-        if second:  # the same cases, a week later, in the other body
+        body = utskott[pair % len(utskott)]
+        if second:
             day += dt.timedelta(days=7)
-            body = nämnd if body != nämnd else next((b for b in bodies if b != nämnd), nämnd)
+            body = nämnd
         if not second:
             first_case = case_no
             case_no += PARAGRAPHS_PER_PROTOCOL
@@ -241,6 +245,11 @@ async def time_commands(path: Path, calls: int, today: str, only: str | None) ->
     settings = Settings(database_url="sqlite://", bot_today=today, _env_file=None)
     app = build_application(settings, engine, request=request)
     await app.initialize()
+    from knowledge import search
+
+    t0 = time.perf_counter()
+    await asyncio.to_thread(search.warm, engine)  # as the bot does at start (post_init)
+    print(f"Sökindexet byggt vid start: {(time.perf_counter() - t0) * 1000:.0f} ms", flush=True)
     rng = random.Random(4)
     rows = []
     try:
@@ -251,12 +260,17 @@ async def time_commands(path: Path, calls: int, today: str, only: str | None) ->
             cold = None
             for n in range(calls + 1):
                 kind, payload = make()
+                # Each call from another user, as in a committee: one user sending 200 commands
+                # would meet the flood control, and the bench would time its silence.
+                user = 10_000 + n
                 if kind == "text":
-                    update = make_update(app, payload)
+                    update = make_update(app, payload, user_id=user, chat_id=user)
                 elif kind == "button":
-                    update = make_callback_update(app, payload, message_text="…")
+                    update = make_callback_update(
+                        app, payload, message_text="…", user_id=user, chat_id=user
+                    )
                 else:
-                    update = make_inline_update(app, payload)
+                    update = make_inline_update(app, payload, user_id=user)
                 request.clear()
                 t0 = time.perf_counter()
                 await app.process_update(update)
