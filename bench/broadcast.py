@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from bot.notify import Notifier, Pacing  # noqa: E402
 from knowledge import calendar  # noqa: E402
 from knowledge import subscriptions as subs  # noqa: E402
 from knowledge.db import init_db, make_engine  # noqa: E402
+from tests.conftest import own_postgres_database  # noqa: E402
 from tests.notify.fakeserver import TOKEN, FakeBotAPI  # noqa: E402
 
 
@@ -94,11 +96,20 @@ async def main() -> int:
     ap.add_argument("--group-share", type=float, default=0.05)
     ap.add_argument("--crash-after", type=int, default=None, help="kill the sender after K accepted messages")
     ap.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 500 or 429")
-    ap.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    ap.add_argument("--database-url", default=None,
+                    help="default: a fresh SQLite file; for PostgreSQL a database of its own is "
+                         "made on that server and dropped at the end")
     args = ap.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.database_url and args.database_url.startswith("postgresql"):
+            url = stack.enter_context(own_postgres_database("nb_bench", args.database_url))
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            url = args.database_url or f"sqlite:///{Path(tmp) / 'broadcast.db'}"
+        return await run(args, url)
 
-    tmp = tempfile.TemporaryDirectory()
-    url = args.database_url or f"sqlite:///{Path(tmp.name) / 'broadcast.db'}"
+
+async def run(args: argparse.Namespace, url: str) -> int:
     pacing = Pacing(private_interval=args.private_interval, group_interval=args.group_interval,
                     overall_rate=args.overall_rate, concurrency=args.concurrency, backoff_base=1.0)
     engine, chats = setup_store(url, args.subscribers, args.group_share)
@@ -152,7 +163,6 @@ async def main() -> int:
     print(f"lost {lost} (must be 0), duplicated {duplicated} (must be 0)")
     server.stop()
     engine.dispose()
-    tmp.cleanup()
     return 0 if lost == 0 and duplicated == 0 else 1
 
 

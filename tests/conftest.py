@@ -28,17 +28,19 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 @contextmanager
-def own_postgres_database(prefix: str) -> Iterator[str]:
-    """The URL of a new database on the server of ``TEST_DATABASE_URL``, dropped afterwards
-    (CI reuses the server as the last run left it). Skips the test without that variable."""
-    if not TEST_DATABASE_URL:
+def own_postgres_database(prefix: str, server_url: str | None = None) -> Iterator[str]:
+    """The URL of a new database on the server of ``server_url`` (default
+    ``TEST_DATABASE_URL``), dropped afterwards (CI reuses the server as the last run left it).
+    Skips the test without either."""
+    server_url = server_url or TEST_DATABASE_URL
+    if not server_url:
         pytest.skip("TEST_DATABASE_URL is not set")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
