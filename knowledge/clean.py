@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2212": "-"})
 _PDF_BREAK = re.compile(r"[\ufffe\u0002]\s*\n?\s*")  # pypdfium2's marker of a word broken at a line end
-_LEADER = re.compile(r"[ \t]*[.…](?:[ \t]?[.…])+[ \t]*")
+# Blanks before the dots only from the start of their run: tried from inside a long run too, the
+# run was rescanned from each of its characters. (A match never ends inside a run of blanks.)
+_LEADER = re.compile(r"(?:(?<![ \t])[ \t]*)?[.…](?:[ \t]?[.…])+[ \t]*")
 _ISO = re.compile(r"\b(?:19|20)\d\d-\d\d-\d\d\b")
 _PAGE_REF = re.compile(r"^\d{1,3}\s?\(\s?\d{1,3}\s?\)$")  # 7(25)
 _LABELS = {"datum", "dnr", "sida", "blad", "diarienummer", "sammanträdesdatum", "sid"}
@@ -151,18 +154,31 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
 def _continues(before: str, after: str) -> bool:
     """Does ``after`` carry on the sentence that ``before`` left unfinished?"""
     b, a = before.rstrip(), after.lstrip()
-    if not b or not a or _TERMINAL.search(b):
+    if not b or not a or _TERMINAL.search(b[-1:]):  # the end only: ``before`` may be long
         return False
     if re.match(r"(?:att|o|-|•)\s", a) or a.startswith("§"):
         return False  # a new att-clause or list item is a line of its own
     return a[0].islower()
 
 
-def _join(before: str, after: str) -> str:
-    b, a = before.rstrip(), after.lstrip()
-    if re.search(r"[A-Za-zÅÄÖåäö]-$", b) and not re.match(r"(?:och|eller|samt|respektive|till)\b", a):
-        return b + a  # "slutenvård-" + "verksamheterna"
-    return b + " " + a
+# A line being cleaned is kept as a list of pieces while page-broken parts are joined onto it:
+# a text that breaks the same sentence thousands of times (hostile, or one word a page) would
+# otherwise copy the growing line at every join, quadratic in its length.
+Pieces = list[str]
+
+
+def _join_into(line: Pieces, after: str) -> None:
+    """Append ``after`` to ``line``, the sentence it continues (`_continues`)."""
+    b, a = line[-1].rstrip(), after.lstrip()
+    line[-1] = b
+    if re.search(r"[A-Za-zÅÄÖåäö]-$", b[-2:]) and not re.match(r"(?:och|eller|samt|respektive|till)\b", a):
+        line.append(a)  # "slutenvård-" + "verksamheterna"
+    else:
+        line.append(" " + a)
+
+
+def _blank(line: Pieces) -> bool:
+    return len(line) == 1 and not line[0].strip()  # a joined line is never blank
 
 
 def _prepare(text: str) -> str:
@@ -173,52 +189,54 @@ def _prepare(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _clean_page_text(lines: list[str]) -> list[str]:
+def _clean_page_text(lines: list[str]) -> list[Pieces]:
     blocks = _blocks(lines)
-    out: list[str] = []
+    out: list[Pieces] = []
     pos = 0
     for start, end in blocks:
-        out.extend(lines[pos:start])
+        out.extend([ln] for ln in lines[pos:start])
         pos = end
         nxt = end
         while nxt < len(lines) and not lines[nxt].strip():
             nxt += 1
         if nxt < len(lines):
             prev_i = len(out) - 1
-            while prev_i >= 0 and not out[prev_i].strip():
+            while prev_i >= 0 and _blank(out[prev_i]):
                 prev_i -= 1
-            if prev_i >= 0 and _continues(out[prev_i], lines[nxt]):
+            if prev_i >= 0 and _continues(out[prev_i][-1], lines[nxt]):
                 del out[prev_i + 1:]
-                out[prev_i] = _join(out[prev_i], lines[nxt])
+                _join_into(out[prev_i], lines[nxt])
                 pos = nxt + 1
                 continue
             pos = nxt  # the blank lines around the block become one paragraph break
-            if out and out[-1].strip():
-                out.append("")
-    out.extend(lines[pos:])
+            if out and not _blank(out[-1]):
+                out.append([""])
+    out.extend([ln] for ln in lines[pos:])
     return out
 
 
 def _join_page_gaps(lines: list[str]) -> list[str]:
     """A page break without furniture leaves two or more blank lines inside a sentence: close it."""
-    out: list[str] = []
+    out: list[Pieces] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not line.strip() and out and out[-1].strip():
+        if not line.strip() and out and not _blank(out[-1]):
             j = i
             while j < len(lines) and not lines[j].strip():
                 j += 1
-            if j - i >= 2 and j < len(lines) and _continues(out[-1], lines[j]):
-                out[-1] = _join(out[-1], lines[j])
+            if j - i >= 2 and j < len(lines) and _continues(out[-1][-1], lines[j]):
+                _join_into(out[-1], lines[j])
                 i = j + 1
                 continue
-        out.append(line)
+        out.append([line])
         i += 1
-    return out
+    return ["".join(pieces) for pieces in out]
 
 
-_PAGED = re.compile(r"(?im)^([^\n]*?)[ \t]*\b(?:sida[ \t]+)?(\d{1,3})[ \t]?(?:\([ \t]?(\d{1,3})[ \t]?\)|av[ \t]+(\d{1,3}))"
+# The lookbehind keeps the lazy prefix from ending inside a run of blanks: each such end would
+# rescan the rest of the run (quadratic in a line of many blanks), and none can match.
+_PAGED = re.compile(r"(?im)^([^\n]*?)(?<![ \t])[ \t]*\b(?:sida[ \t]+)?(\d{1,3})[ \t]?(?:\([ \t]?(\d{1,3})[ \t]?\)|av[ \t]+(\d{1,3}))"
                     r"[ \t]*$")
 
 
@@ -237,21 +255,33 @@ def _paged_headers(text: str) -> tuple[str, list[str]]:
     """A running header that ends in a page number ("Stadsrevisionen, Rapportens titel 2 (5)"),
     recognised by the text it repeats before the page number on two or more pages; removed
     wherever it stands, also when glued to the end of a sentence."""
+    lines = list(_PAGED.finditer(text))
     groups: dict[str, list[str]] = {}
-    for m in _PAGED.finditer(text):
+    for m in lines:
         groups.setdefault(m.group(3) or m.group(4), []).append(m.group(1))
-    removed: list[str] = []
+    patterns: dict[str, re.Pattern[str]] = {}
     for total, prefixes in groups.items():
         if len(prefixes) < 2:
             continue
         header = _common_suffix(prefixes)
         if len(header) < 6 or not re.search(r"[A-Za-zÅÄÖåäö]", header):
             continue
-        pattern = re.compile(re.escape(header) + r"[ \t]*(?:[Ss]ida[ \t]+)?\d{1,3}[ \t]?(?:\([ \t]?" + total
-                             + r"[ \t]?\)|av[ \t]+" + total + r")[ \t]*$", re.M)
-        removed.extend(m.group(0) for m in pattern.finditer(text))
-        text = pattern.sub("", text)
-    return text, removed
+        patterns[total] = re.compile(re.escape(header) + r"[ \t]*(?:[Ss]ida[ \t]+)?\d{1,3}[ \t]?(?:\([ \t]?" + total
+                                     + r"[ \t]?\)|av[ \t]+" + total + r")[ \t]*$")
+    # Each header is looked for only in the lines that end in its page count — not in the whole
+    # text once per count: a text of hundreds of counts was read hundreds of times.
+    removed: dict[str, list[str]] = {total: [] for total in patterns}
+    kept: list[str] = []
+    pos = 0
+    for m in lines:
+        total = m.group(3) or m.group(4)
+        found = patterns[total].search(m.group(0)) if total in patterns else None
+        if found:
+            removed[total].append(found.group(0))
+            kept.append(text[pos:m.start() + found.start()])
+            pos = m.start() + found.end()
+    kept.append(text[pos:])
+    return "".join(kept), [line for total in patterns for line in removed[total]]
 
 
 def _edge_key(line: str) -> str:
@@ -304,28 +334,25 @@ def clean_text(text: str) -> str:
     text = _prepare(text)
     text, _ = _paged_headers(text)
     pages, _ = _strip_edges(text.split("\f"))
-    cleaned = []
-    for page in pages:
-        lines = page.split("\n")
-        lines = _clean_page_text(lines)
-        cleaned.append(lines)
     # join across form feeds too: the last line of one page may continue on the next
-    merged: list[str] = []
-    for lines in cleaned:
+    merged: list[Pieces] = []
+    last = -1  # index of the last line in ``merged`` that is not blank
+    for page in pages:
+        lines = _clean_page_text(page.split("\n"))
         if merged and lines:
-            k = len(merged) - 1
-            while k >= 0 and not merged[k].strip():
-                k -= 1
-            first = next((n for n, ln in enumerate(lines) if ln.strip()), None)
-            if k >= 0 and first is not None and _continues(merged[k], lines[first]):
-                del merged[k + 1:]
-                merged[k] = _join(merged[k], lines[first])
+            first = next((n for n, ln in enumerate(lines) if not _blank(ln)), None)
+            if last >= 0 and first is not None and _continues(merged[last][-1], "".join(lines[first])):
+                del merged[last + 1:]
+                _join_into(merged[last], "".join(lines[first]))
                 lines = lines[first + 1:]
             else:
-                merged.append("")
-        merged.extend(lines)
-    merged = _join_page_gaps(merged)
-    return "\n".join(_drop_leaders(ln) if ("…" in ln or "...." in ln) else ln for ln in merged)
+                merged.append([""])
+        for line in lines:
+            merged.append(line)
+            if not _blank(line):
+                last = len(merged) - 1
+    joined = _join_page_gaps(["".join(pieces) for pieces in merged])
+    return "\n".join(_drop_leaders(ln) if ("…" in ln or "...." in ln) else ln for ln in joined)
 
 
 def _drop_leaders(line: str) -> str:
@@ -387,9 +414,15 @@ def extract_furniture(text: str) -> Furniture:
                     joined = joined + " " + part
             bodies.append(_proper(joined))
     return Furniture(
-        body=max(set(bodies), key=bodies.count) if bodies else None,
-        date=max(set(dates), key=dates.count) if dates else None,
-        dnr=max(set(dnrs), key=dnrs.count) if dnrs else None,
+        body=_most_common(bodies),
+        date=_most_common(dates),
+        dnr=_most_common(dnrs),
         pages=max(pages) if pages else None,
         dates=dates,
     )
+
+
+def _most_common(values: list):
+    """The most frequent value, the first seen among equals (one pass: a hostile text may have
+    thousands of distinct header dates)."""
+    return Counter(values).most_common(1)[0][0] if values else None

@@ -3,6 +3,16 @@
 `read_bytes` is pure (bytes in, `RawDocument` or `ReadError` out); `read_document` is the
 file-system edge. Every failure is a `ReadError` whose message names the file and says, in
 Swedish, why it cannot be read — a batch reports it and goes on with the next file.
+
+Limits (hostile or mistaken input must fail fast, never stall the bot or the ingest batch):
+
+- `MAX_FILE_MB`: a file over 20 MB is refused before it is read. A protocol PDF is well below
+  (a 500-page PDF of dense text is ~1 MB), and 20 MB is also all a bot may download from
+  Telegram (``INGEST_MAX_MB``).
+- `MAX_PDF_PAGES`: a PDF of over 2,000 pages is refused before its text is extracted.
+- `MAX_TEXT_CHARS`: over 5 million characters of text (PDF or text file, as extracted) are
+  refused. The seed protocols have 20,000–50,000; a large plan a few hundred thousand. Parsing is
+  linear, 0.4–1 million characters a second, so the limit bounds a parse to ~15 s.
 """
 
 from __future__ import annotations
@@ -21,6 +31,11 @@ import pypdfium2.raw as pdfium_c
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".txt", ".md"})
 
 PAGE_BREAK = "\f"
+
+MAX_FILE_MB = 20
+MAX_FILE_BYTES = MAX_FILE_MB * 1_000_000  # decimal MB, as INGEST_MAX_MB and the chat replies
+MAX_PDF_PAGES = 2_000
+MAX_TEXT_CHARS = 5_000_000
 
 
 class ReadError(Exception):
@@ -47,6 +62,8 @@ class RawDocument:
 
 def read_document(path: Path) -> RawDocument:
     try:
+        if path.is_file():  # the size first: a file over the limit is never loaded
+            _check_size(path.stat().st_size, path.name)
         data = path.read_bytes()
     except FileNotFoundError:
         raise ReadError(path.name, "filen finns inte") from None
@@ -63,6 +80,7 @@ def read_bytes(data: bytes, name: str) -> RawDocument:
     """The type comes from the content first (a PDF is a PDF whatever its name), then the suffix."""
     name = PurePath(name).name
     suffix = PurePath(name).suffix.lower()
+    _check_size(len(data), name)
     if not data.strip():
         raise ReadError(name, "filen är tom")
     # PDF readers accept the header anywhere in the first 1 KiB; a text file merely mentioning
@@ -81,6 +99,25 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _number(n: float) -> str:
+    """Swedish digits: "52,4", "25 000"."""
+    return (f"{n:,.1f}" if n % 1 else f"{n:,.0f}").replace(",", " ").replace(".", ",")
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ReadError(
+            name, f"filen är för stor ({_number(round(size / 1_000_000, 1))} MB; högst {MAX_FILE_MB} MB läses in)"
+        )
+
+
+def _too_long(name: str, chars: int | None = None) -> ReadError:
+    """``chars`` None: extraction stopped at the limit, the whole length is not known."""
+    limit = f"{MAX_TEXT_CHARS // 1_000_000} miljoner"
+    shown = f"{_number(round(chars / 1_000_000, 1))} miljoner" if chars else f"över {limit}"
+    return ReadError(name, f"texten är för lång ({shown} tecken; högst {limit} tecken läses in)")
+
+
 # --- text files -----------------------------------------------------------------------------
 
 # Control characters other than tab, line and page breaks; above 1 % of the characters the
@@ -93,9 +130,14 @@ def _decode_text(data: bytes, name: str) -> str:
     text = _decode(data, name)
     if len(_BINARY_CONTROLS.findall(text)) > _MAX_CONTROL_SHARE * len(text):
         raise ReadError(name, "filen innehåller binära data och är ingen textfil")
+    # A few NULs pass the check in UTF-16 text; PostgreSQL can store no NUL in a text column, so
+    # left in they made the file fail only when stored, and only there.
+    text = text.replace("\x00", "")
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise ReadError(name, "filen är tom")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_long(name, len(text))
     return text
 
 
@@ -174,7 +216,10 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
             raise ReadError(name, "filen är krypterad (lösenordsskyddad PDF) och kan inte läsas") from None
         raise ReadError(name, "PDF-filen är skadad och kan inte öppnas") from None
     pages: list[str] = []
+    chars = 0
     try:
+        if len(pdf) > MAX_PDF_PAGES:
+            raise ReadError(name, f"PDF-filen har för många sidor ({_number(len(pdf))}; högst {_number(MAX_PDF_PAGES)} läses in)")
         for index in range(len(pdf)):
             page = pdf[index]
             try:
@@ -183,6 +228,9 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
                 textpage.close()
             finally:
                 page.close()
+            chars += len(pages[-1]) + 1
+            if chars > MAX_TEXT_CHARS:
+                raise _too_long(name)
     except pdfium.PdfiumError:
         raise ReadError(name, f"sidan {len(pages) + 1} i PDF-filen är skadad och kan inte läsas") from None
     finally:

@@ -20,10 +20,11 @@ _HEADS = (
     r"kommitt[ée](?:n|ns)?|presidi(?:um|et|ets)|direktion(?:en|ens)?|förbundsstyrelse(?:n|ns)?"
 )
 _WORD = r"[A-ZÅÄÖÉa-zåäöéü]"
-# "Hälso- och sjukvårdsnämnden", "Regionstyrelsen", "Regionstyrelsens arbetsutskott"
+# "Hälso- och sjukvårdsnämnden", "Regionstyrelsen", "Regionstyrelsens arbetsutskott"; at most 60
+# letters before the head noun (a longer "name", hostile input, could not be stored: see people)
 BODY_PATTERN = re.compile(
-    rf"(?<![\w-])((?:{_WORD}+-\s+(?:och|samt)\s+)?{_WORD}*?(?:{_HEADS}))(?![\w-])"
-    rf"(?:\s+((?:{_WORD}+-\s+(?:och|samt)\s+)?{_WORD}*?(?:utskott(?:et)?|presidi(?:um|et))))?(?![\w-])",
+    rf"(?<![\w-])((?:{_WORD}{{1,60}}-\s+(?:och|samt)\s+)?{_WORD}{{0,60}}?(?:{_HEADS}))(?![\w-])"
+    rf"(?:\s+((?:{_WORD}{{1,60}}-\s+(?:och|samt)\s+)?{_WORD}{{0,60}}?(?:utskott(?:et)?|presidi(?:um|et))))?(?![\w-])",
 )
 # words that end like a body but are not one ("ledamöterna i nämnden" keeps "nämnden": generic)
 _GENERIC = {"nämnd", "nämnden", "utskott", "utskottet", "styrelse", "styrelsen", "fullmäktige", "beredning",

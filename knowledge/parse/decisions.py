@@ -86,6 +86,10 @@ def _numbered_items(lines: list[str]) -> tuple[list[str], list[str]]:
     return ([join_lines(i) for i in items], lead) if len(items) >= 1 else ([], lines)
 
 
+_DECIDES = re.compile(r"\b(?:beslutar|beslöt|beslutade|föreslår|föreslog)\b", re.I)
+_ATT_TO_END = re.compile(r"\b(att\s.+)$", re.I)
+
+
 def parse_decision(lines: list[str]) -> Decision:
     """The decision in a Beslut section (or a paragraph without headings)."""
     clauses, lead = _att_clauses(lines)
@@ -94,7 +98,10 @@ def parse_decision(lines: list[str]) -> Decision:
     lead_text = join_lines(lead)
     if not clauses:
         text = join_lines(lines)
-        m = re.search(r"\b(?:beslutar|beslöt|beslutade|föreslår|föreslog)\b.*?\b(att\s.+)$", text, re.I)
+        # the first verb, then the first "att" after it: ``text`` is one line, so where the first
+        # verb has no "att" after it no later one has (one regex tried from every verb was quadratic)
+        verb = _DECIDES.search(text)
+        m = _ATT_TO_END.search(text, verb.end()) if verb else None
         if m:
             lead_text = text[:m.start(1)].strip()
             clauses = [m.group(1).strip()]

@@ -13,10 +13,13 @@ their label ("Resultat", "Utgångspunkt/Resultat", "Tillåtet underskott") and t
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations, pairwise
+from functools import cached_property
+from itertools import pairwise
 
 from knowledge.parse.dates import MONTHS
 from knowledge.parse.model import Figure, FigureKind
@@ -161,23 +164,33 @@ class _Amount:
     signed: int  # -1, +1 for a written sign, 0 without
 
 
+_RANGE_END = re.compile(rf"\d\s*[{_MC}]$")
+_PER_HEAD = re.compile(r"\s*(?:per|/)\s*(?:invånare|capita|person|patient)", re.I)
+_LOOK_BACK = 100  # characters before an amount that can make it the end of a range
+
+
 def _amounts(sentence: str) -> list[_Amount]:
+    # Only the end of the text before an amount is looked at, not a copy of all of it: a
+    # sentence of thousands of amounts (a table flattened into one line) was quadratic.
     found = []
     for m in _AMOUNT.finditer(sentence):
         sign_text = (m["sign"] or "").strip()
         start = m.start()
         if sign_text:
-            before = sentence[: m.start()].rstrip()
+            before = sentence[max(0, start - _LOOK_BACK): start].rstrip()
             if before and before[-1].isdigit():  # "270 - 300 miljoner": a range, not a minus
                 continue
         else:
-            before = sentence[: m.start("num")].rstrip()
-            if re.search(rf"\d\s*[{_MC}]$", before):  # the upper end of a range
+            num = m.start("num")
+            if _RANGE_END.search(sentence[max(0, num - _LOOK_BACK): num].rstrip()):  # the upper end of a range
                 continue
-        if re.match(r"\s*(?:per|/)\s*(?:invånare|capita|person|patient)", sentence[m.end():], re.I):
+        if _PER_HEAD.match(sentence, m.end()):
             continue
         signed = -1 if sign_text and sign_text in _MINUS else (1 if sign_text == "+" else 0)
-        found.append(_Amount(start, m.end(), _number(m["num"]) * _unit_factor(m["unit"]), signed))
+        value = _number(m["num"]) * _unit_factor(m["unit"])
+        if not math.isfinite(value):  # over 300 digits: no amount (and int(inf) would raise)
+            continue
+        found.append(_Amount(start, m.end(), value, signed))
     return found
 
 
@@ -224,15 +237,62 @@ def _sign(clause: str, after_phrase: str, written: int) -> int | None:
     return written or word or None
 
 
-def _year_near(sentence: str, position: int) -> int | None:
-    """The year closest to ``position`` in the sentence (ranges like 2024–2026 are not years)."""
-    years = [(abs(m.start() - position), int(m.group())) for m in _YEAR.finditer(sentence)]
-    return min(years)[1] if years else None
+_PROGNOS = re.compile("prognos", re.IGNORECASE | re.ASCII)  # as `"prognos" in text.lower()`
 
 
-def _month_period(sentence: str, ctx: _Context) -> str | None:
+class _Sentence:
+    """A sentence and what is read from the whole of it for each of its amounts — found once:
+    found again for each amount, a sentence of thousands of amounts was quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def years(self) -> tuple[list[int], list[int]]:
+        """(start, year) of the years, in order (ranges like 2024–2026 are not years)."""
+        found = [(m.start(), int(m.group())) for m in _YEAR.finditer(self.text)]
+        return [start for start, _ in found], [year for _, year in found]
+
+    @cached_property
+    def to_month(self) -> re.Match[str] | None:
+        return _TO_MONTH.search(self.text)
+
+    @cached_property
+    def _prognos_end(self) -> int | None:
+        m = _PROGNOS.search(self.text)
+        return m.end() if m else None
+
+    def says_prognos_before(self, position: int) -> bool:
+        return self._prognos_end is not None and self._prognos_end <= position
+
+    @cached_property
+    def _sub_unit_end(self) -> int | None:
+        m = _SUB_UNIT.search(self.text)
+        return m.end() if m else None
+
+    def sub_unit_before(self, end: int) -> bool:
+        """As ``_SUB_UNIT.search(text[:end])``. Its matches lie within single words, so a match
+        in a word wholly before ``end`` is the sentence's first match; only a word cut at ``end``
+        is searched again."""
+        word = end
+        while word > 0 and (self.text[word - 1].isalnum() or self.text[word - 1] == "_"):
+            word -= 1
+        if self._sub_unit_end is not None and self._sub_unit_end <= word:
+            return True
+        return word < end and _SUB_UNIT.search(self.text, word, end) is not None
+
+
+def _year_near(sentence: _Sentence, position: int) -> int | None:
+    """The year closest to ``position`` in the sentence, the earlier year when two are as close."""
+    starts, years = sentence.years
+    i = bisect_left(starts, position)
+    near = [(abs(starts[k] - position), years[k]) for k in (i - 1, i) if 0 <= k < len(starts)]
+    return min(near)[1] if near else None
+
+
+def _month_period(sentence: _Sentence, ctx: _Context) -> str | None:
     """ "till och med juli" → "2024-01..2024-07"; the year from the sentence, the title or the meeting."""
-    m = _TO_MONTH.search(sentence)
+    m = sentence.to_month
     if not m:
         return None
     month = MONTHS[m["month"].lower()]
@@ -246,7 +306,7 @@ def _month_period(sentence: str, ctx: _Context) -> str | None:
     return f"{year}-01..{year}-{month:02d}" if year else None
 
 
-def _period(kind: FigureKind, sentence: str, position: int, ctx: _Context, inherited: str | None) -> str | None:
+def _period(kind: FigureKind, sentence: _Sentence, position: int, ctx: _Context, inherited: str | None) -> str | None:
     if kind == "budgetavvikelse" and inherited:
         return inherited
     if kind in ("utfall", "budgetavvikelse"):
@@ -257,7 +317,7 @@ def _period(kind: FigureKind, sentence: str, position: int, ctx: _Context, inher
     if year is None and kind in ("utfall", "budgetavvikelse") and ctx.title_month:
         title_year, title_month = ctx.title_month  # "Månadsuppföljning juli 2024": the year to date
         return f"{title_year}-01..{title_year}-{title_month:02d}"
-    if year is None and kind == "budgetavvikelse" and "prognos" in sentence[:position].lower():
+    if year is None and kind == "budgetavvikelse" and sentence.says_prognos_before(position):
         kind = "prognos"  # "helårsprognosen visar 60 mnkr sämre än budget": the forecast's year
     if year is None and kind == "prognos":
         # a forecast is for the current year: the one the title names, else the meeting's
@@ -292,7 +352,7 @@ def _balance_figure(sentence: str, ctx: _Context) -> Figure | None:
         kind = generic if generic in ("utfall", "prognos", "budget") else None
     if kind is None:
         return None
-    period = _period(kind, sentence, m.start(), ctx, None)
+    period = _period(kind, _Sentence(sentence), m.start(), ctx, None)
     if period is None:
         return None
     return Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=0, period=period, quote=sentence)
@@ -306,6 +366,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
         return [balance] if balance else []
     cursor = 0  # start of the words that belong to the next amount
     last_period: str | None = None
+    whole = _Sentence(sentence)
     for i, amount in enumerate(amounts):
         before = sentence[cursor:amount.start]
         next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
@@ -324,7 +385,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
         else:
             kind, keyword_end = _kind(before, ctx.plan)
             after_phrase = ""
-        if kind is None or _SUB_UNIT.search(sentence[:amount.start]):
+        if kind is None or whole.sub_unit_before(amount.start):
             continue
         # the clause that carries the sign: since the last clause break before the amount
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
@@ -343,7 +404,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
                 sign = 1  # "resultatet blev 12 mnkr": a surplus stated plainly
             else:
                 continue
-        period = _period(kind, sentence, amount.start, ctx, last_period)
+        period = _period(kind, whole, amount.start, ctx, last_period)
         if ctx.plan and period is None:
             continue  # a plan figure without its year cannot be placed
         if kind != "budgetavvikelse":
@@ -426,22 +487,54 @@ def _split_cells(tokens: list[str], n: int) -> list[float] | None:
     if len(tokens) == n:
         groups = [[t] for t in tokens]
     else:
-        fits = []
-        for cuts in combinations(range(1, len(tokens)), n - 1):
-            bounds = [0, *cuts, len(tokens)]
-            parts = [tokens[a:b] for a, b in pairwise(bounds)]
-            if all(re.fullmatch(rf"[{_MC}+]?\s?\d{{1,3}}", p[0]) and
-                   all(re.fullmatch(r"\d{3}", t) for t in p[1:]) for p in parts):
-                fits.append(parts)
-        if len(fits) != 1:
+        found = _only_grouping(tokens, n)
+        if found is None:
             return None
-        groups = fits[0]
+        groups = found
     values = []
     for group in groups:
         text = "".join(group).replace(" ", "")
         sign = -1 if text[0] in _MINUS else 1
         values.append(sign * _number(text.lstrip(_MINUS + "+")))
+    if not all(math.isfinite(v) for v in values):
+        return None  # a "cell" of hundreds of digits
     return values
+
+
+def _only_grouping(tokens: list[str], n: int) -> list[list[str]] | None:
+    """The one way to cut ``tokens`` into n cells of "-6" + "319"-style thousands, or None.
+
+    Counted (up to two) by dynamic programming over where each cell starts: trying every set of
+    cuts was exponential — a row of 36 numbers under 12 years took hours.
+    """
+    head = [re.fullmatch(rf"[{_MC}+]?\s?\d{{1,3}}", t) is not None for t in tokens]
+    tail = [re.fullmatch(r"\d{3}", t) is not None for t in tokens]
+    m = len(tokens)
+    # ways[i][k]: the ways (0, 1 or "2 or more") to cut tokens[i:] into k cells
+    ways = [[0] * (n + 1) for _ in range(m + 1)]
+    ways[m][0] = 1
+    for i in range(m - 1, -1, -1):
+        if not head[i]:
+            continue
+        j = i + 1  # a cell is tokens[i:j]: a head, then thousands
+        while True:
+            for k in range(1, n + 1):
+                ways[i][k] = min(2, ways[i][k] + ways[j][k - 1])
+            if j < m and tail[j]:
+                j += 1
+            else:
+                break
+    if ways[0][n] != 1:
+        return None
+    groups: list[list[str]] = []
+    i = 0
+    for k in range(n, 0, -1):
+        j = i + 1
+        while not ways[j][k - 1]:  # the one end from which the rest can be cut
+            j += 1
+        groups.append(tokens[i:j])
+        i = j
+    return groups
 
 
 def _table_unit(lines: list[str]) -> float | None:
@@ -457,17 +550,23 @@ def _row_kind(label: str) -> FigureKind | None:
     return None
 
 
+_HEADER_SPAN = 40  # lines: 12 column heads with blank lines between them
+_TABLE_SPAN = 61  # lines: the most `_table_rows` reads
+
+
 def _header_at(lines: list[str], i: int) -> tuple[list[_Column], int] | None:
     """The header of years starting at line i, and the line after it.
 
-    PDF extraction may put each column head on a line of its own ("Ram 2023" / "Ram 2024" / …).
+    PDF extraction may put each column head on a line of its own ("Ram 2023" / "Ram 2024" / …),
+    blank lines between them; looked for within `_HEADER_SPAN` lines (else a long run of blank
+    lines was walked again from each of its lines, quadratic in the run).
     """
     columns = _header_columns(lines[i])
     if columns:
         return columns, i + 1
     parts: list[str] = []
     j = i
-    while j < len(lines) and len(parts) < 12:
+    while j < min(len(lines), i + _HEADER_SPAN) and len(parts) < 12:
         line = lines[j].strip()
         if line:
             if len(line) > 30 or len(_HEADER_YEAR.findall(line)) != 1 or re.search(r"\d", _HEADER_YEAR.sub("", line)):
@@ -489,7 +588,7 @@ def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str]
     rows: list[list] = []  # [label, tokens, quote text]
     label_lines: list[str] = []
     j = 0
-    while j < len(lines) and j <= 60:
+    while j < len(lines) and j < _TABLE_SPAN:
         line = lines[j].strip()
         if j > 0 and _header_at(lines, j):
             break
@@ -522,7 +621,9 @@ def _table_figures(text: str, ctx: _Context) -> list[Figure]:
             i += 1
             continue
         columns, first_row = header
-        rows, length = _table_rows(lines[first_row:], len(columns))
+        # the lines a table can span, not all the rest: a copy of the rest for each of thousands
+        # of headers (a text of year rows) was quadratic
+        rows, length = _table_rows(lines[first_row:first_row + _TABLE_SPAN + _HEADER_SPAN], len(columns))
         end = first_row + length
         caption = [line for line in lines[max(0, i - 3): i + 1] if line.strip()][-3:]
         if _SUB_UNIT.search(" ".join(caption)):  # a table for one part of the organisation

@@ -19,8 +19,8 @@ _PLAN_WORDS = re.compile(
 )
 _TIME = re.compile(r"\b(?:kl\.?|klockan)?\s*(\d{1,2})[.:](\d{2})\s*(?:[-–]|till)\s*(\d{1,2})[.:](\d{2})\b")
 _ORG = re.compile(
-    r"\b(Region\s+[A-ZÅÄÖ][a-zåäö]+(?:\s+[A-ZÅÄÖ][a-zåäö]+)?|[A-ZÅÄÖ][a-zåäö]+\s+kommun|"
-    r"Landstinget\s+[A-ZÅÄÖ][a-zåäö]+|[A-ZÅÄÖ][a-zåäö]+s\s+läns\s+landsting|[A-ZÅÄÖ][a-zåäö]+s?\s+Stads?)\b"
+    r"\b(Region\s+[A-ZÅÄÖ][a-zåäö]{1,40}(?:\s+[A-ZÅÄÖ][a-zåäö]{1,40})?|[A-ZÅÄÖ][a-zåäö]{1,40}\s+kommun|"
+    r"Landstinget\s+[A-ZÅÄÖ][a-zåäö]{1,40}|[A-ZÅÄÖ][a-zåäö]{1,40}s\s+läns\s+landsting|[A-ZÅÄÖ][a-zåäö]{1,40}s?\s+Stads?)\b"
 )
 _NOT_ORG_WORDS = {"region", "regionen"}
 _DATE_LABEL = re.compile(r"^(?:datum|tid|sammanträdesdatum|sammanträdesdag|mötesdatum|plats och tid|tid och plats)\b",
@@ -108,7 +108,9 @@ def meeting_place(lines: list[str]) -> str | None:
             value = re.sub(r"\b(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}", "", value)
             for found in reversed(find_dates(value)):
                 value = value[:found.start] + value[found.end:]
-            value = re.sub(r"(?:\s*,\s*)+$|^\s*,\s*", "", re.sub(r"\s*,\s*(?:,\s*)+", ", ", value)).strip(" .,")
+            # (?<!\s): from the start of a run of blanks only, not again from each blank in it
+            value = re.sub(r"(?<!\s)(?:\s*,\s*)+$|^\s*,\s*", "", re.sub(r"(?<!\s)\s*,\s*(?:,\s*)+", ", ", value))
+            value = value.strip(" .,")
             if value:
                 return value
     return None
@@ -125,7 +127,9 @@ def labelled_date(lines: list[str]) -> date | None:
     return None
 
 
-_SIGNED_CHAIR = re.compile(rf"(?:^|\n)\s*({NAME})\s*\n\s*Ordförande\b", re.M)
+# Blanks that cannot hold a line break ([^\S\n]) where a line start is already anchored: "\s*"
+# there rescans a long run of blank lines from each of its lines, quadratic in the run.
+_SIGNED_CHAIR = re.compile(rf"^[^\S\n]*({NAME})[^\S\n]*\n\s*Ordförande\b", re.M)
 
 
 def signed_chair(text: str) -> str | None:

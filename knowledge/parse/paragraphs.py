@@ -53,18 +53,29 @@ def _is_header(line: str) -> re.Match | None:
     return None  # "§53 om att …": a reference inside a sentence
 
 
+def _no_text_yet(par: RawParagraph, checked: dict[int, int]) -> bool:
+    """Are all of ``par.lines`` blank? ``checked`` remembers where the search stopped (lines are
+    only appended), so a header repeated thousands of times does not rescan its lines each time."""
+    i = checked.get(par.number, 0)
+    while i < len(par.lines) and not par.lines[i].strip():
+        i += 1
+    checked[par.number] = i
+    return i == len(par.lines)
+
+
 def split_paragraphs(lines: list[str]) -> tuple[list[str], list[RawParagraph]]:
     """(the lines before the first §, the paragraphs in order of first appearance)."""
     preamble: list[str] = []
     paragraphs: list[RawParagraph] = []
     by_number: dict[int, RawParagraph] = {}
+    checked: dict[int, int] = {}
     current: RawParagraph | None = None
     for line in lines:
         m = _is_header(line)
         if m:
             number = int(m.group(2))
             rest = m.group(3).strip().lstrip(",:;–-").strip()
-            if number in by_number and not any(ln.strip() for ln in by_number[number].lines):
+            if number in by_number and _no_text_yet(by_number[number], checked):
                 # the first was an entry of a table of contents ("§ 94 Val av justerare 3"): this is the paragraph
                 current = by_number[number]
                 current.header_rest, current.header_lines = rest, [line]
@@ -102,7 +113,7 @@ def title_and_dnr(par: RawParagraph) -> tuple[str, str | None, int]:
         dnr = m.group(0)
         rest = _FORTS.sub("", rest[m.end():].strip(" ,–-")).strip()
     # a dnr standing at the right end of the header line ("Val av justerare    KS 2024/123")
-    tail = re.search(r"(?:\s{2,}|\t)(" + DNR_PATTERN_LOOSE.pattern + r")\s*$", rest)
+    tail = re.search(r"(?<!\s)(?:\s{2,}|\t)(" + DNR_PATTERN_LOOSE.pattern + r")\s*$", rest)  # (?<!\s): see clean._LEADER
     if tail and dnr is None:
         dnr = tail.group(1)
         rest = rest[:tail.start()].strip()

@@ -9,7 +9,10 @@ import re
 from knowledge.parse.model import Attendee, Person
 from knowledge.parse.parties import CODES, PARTIES, PARTY_ALTERNATION, party_code
 
-_NAME_WORD = r"[A-ZÅÄÖÉÜ][a-zåäöéüA-ZÅÄÖ'’]*(?:-[A-ZÅÄÖa-zåäö][a-zåäöéü]+)?"
+# A word of a name has at most 40 letters (each part of a double name): a "name" of thousands
+# (hostile input) could not even be stored — PostgreSQL indexes no key over ~2,700 bytes — and
+# a long capitalised run ("ÅÅÅ…", a table rule) was tried to its end from each of its letters.
+_NAME_WORD = r"[A-ZÅÄÖÉÜ][a-zåäöéüA-ZÅÄÖ'’]{0,39}(?:-[A-ZÅÄÖa-zåäö][a-zåäöéü]{1,39})?"
 _PARTICLE = r"(?:af|von|de|van|der|di|la|el)"
 NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,3}}"  # one line: never across a break
 PERSON_PATTERN = re.compile(rf"({NAME})\s*\(\s*((?i:{PARTY_ALTERNATION}))\s*\)")
@@ -21,9 +24,10 @@ _ROLE_WORDS = {
 _LONG_NAMES = "|".join(sorted((re.escape(n) for names in PARTIES.values() for n in names), key=len, reverse=True))
 _CODE_NAMES = "|".join(sorted(PARTIES, key=len, reverse=True))
 # a party standing for its members: "Centerpartiet", "Sverigedemokraternas ledamöter", "C-gruppen", "(M)", "KD"
+# (blanks before a code only after "(": "\(?\s*" rescanned a run of blanks from each of them)
 _PARTY_MENTION = re.compile(
     rf"(?<![\wåäö])(?:(?i:({_LONG_NAMES}))(?:s|:s)?(?:-?gruppen)?"
-    rf"|\(?\s*({_CODE_NAMES})\s*\)?(?:-gruppen|:s)?)(?![\wåäö])"
+    rf"|(?:\(\s*)?({_CODE_NAMES})\s*\)?(?:-gruppen|:s)?)(?![\wåäö])"
 )
 
 
@@ -81,21 +85,24 @@ _ROLE_HEADINGS = [
 ]
 _CODES = "|".join(sorted(CODES, key=len, reverse=True))
 # a table row without parentheses: "Anna Svensson, S, ordförande" / "Anna Svensson\tS\tOrdförande"
-_ROW = re.compile(rf"^({NAME})[ \t]*(?:,[ \t]*|\t+[ \t]*|[ \t]{{2,}})({_CODES})(?![\wåäö])")
+# The separator is a comma, a tab or two blanks; written so that a run of blanks is consumed in
+# one way only ("[ \t]*(?:\t+[ \t]*|[ \t]{2,})" split a run of n tabs in ~n³ ways: seconds a line).
+_ROW = re.compile(rf"^({NAME})(?:[ \t]*+,[ \t]*+|(?=[ \t]*\t|[ \t]{{2}})[ \t]++)({_CODES})(?![\wåäö])")
 _ROLE_IN_LINE = re.compile(r"\b((?:\d:e |förste |andre )?vice ordförande|ordförande)\b", re.I)
 _REPLACES = re.compile(rf"\b(?:ersätter|för|i stället för|istället för)\s+({NAME})")
 _EXCEPT = re.compile(r"(?:ej|inte|utom)\s+§§?\s*([\d\s,–\-och]+)|§§?\s*([\d\s,–\-och]+?)\s*(?:ej|inte)\b", re.I)
 
 
 def _numbers(spec: str) -> list[int]:
+    """§ numbers, four digits at most as in a § header (thousands of digits made int() fail)."""
     out: list[int] = []
     for part in re.split(r"\s*(?:,|och)\s*", spec.strip()):
-        rng = re.match(r"(\d+)\s*[–-]\s*(\d+)", part)
+        rng = re.match(r"(\d{1,4})\s*[–-]\s*(\d{1,4})(?!\d)", part)
         if rng:
             a, b = int(rng.group(1)), int(rng.group(2))
             if 0 <= b - a < 200:
                 out.extend(range(a, b + 1))
-        elif part.strip().isdigit():
+        elif part.strip().isdigit() and len(part.strip()) <= 4:
             out.append(int(part))
     return out
 
@@ -113,8 +120,10 @@ def parse_attendance(lines: list[str]) -> list[Attendee]:
             if pattern.match(line) and not PERSON_PATTERN.search(line.split("\t")[0][:60] if "(" in line else ""):
                 role, active = new_role, new_role is not None
                 break
+        if not active:
+            continue
         m = PERSON_PATTERN.search(line) or _ROW.match(line)
-        if not active or not m:
+        if not m:
             continue
         name = clean_name(m.group(1))
         code = party_code(m.group(2))
@@ -133,7 +142,7 @@ def parse_attendance(lines: list[str]) -> list[Attendee]:
             # listed among the members but serving for someone: a tjänstgörande ersättare
             this_role = "tjänstgörande ersättare" if replaces or re.search(r"tjänstgörande", rest, re.I) else "ersättare"
         excepts: list[int] = []
-        for em in _EXCEPT.finditer(rest):
+        for em in _EXCEPT.finditer(" ".join(rest.split())):  # blanks as one: runs of them were quadratic
             excepts.extend(_numbers(em.group(1) or em.group(2)))
         out.append(Attendee(name=name, party=code, role=this_role, replaces=replaces, except_paragraphs=excepts))
     return out

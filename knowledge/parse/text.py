@@ -74,10 +74,12 @@ def _sentences_of(flat: str) -> list[str]:
             continue
         if ch in ".!?" and not in_quote and i + 2 < len(flat) and flat[i + 1] == " ":
             nxt = flat[i + 2]
-            head = flat[start:i + 1]
-            if (nxt.isupper() or nxt in "”\"(") and not re.search(_ABBREV + r"\.$", head, re.IGNORECASE) \
-                    and not re.search(r"\b[A-ZÅÄÖ]\.$", head):
-                out.append(head.strip())
+            # the last characters are enough for both patterns (they end in "$"): the sentence so
+            # far, copied and searched at every stop, was quadratic in a sentence of many stops
+            end = flat[max(start, i - 19):i + 1]
+            if (nxt.isupper() or nxt in "”\"(") and not re.search(_ABBREV + r"\.$", end, re.IGNORECASE) \
+                    and not re.search(r"\b[A-ZÅÄÖ]\.$", end):
+                out.append(flat[start:i + 1].strip())
                 start = i + 2
     tail = flat[start:].strip()
     if tail:
