@@ -17,7 +17,7 @@ from knowledge.parse.bodies import find_bodies
 from knowledge.parse.text import join_lines, sentences
 
 _ATT_LINE = re.compile(r"^\s*(?:(?:\d{1,2}|[a-z])[.)]\s*|[-•–]\s+)?([Aa]tt\s.*)$")
-_LEAD_IN_END = re.compile(r"\b(?:besluta|beslutar|beslutar följande|besluta följande)\s*:?\s*$", re.I)
+_LEAD_IN_END = re.compile(r"\b(?:besluta|beslutar|beslutar följande|besluta följande)\s*(?::\s*)?$", re.I)
 _VERB = re.compile(
     r"\b(?:beslutar|beslöt|beslutade|föreslår|föreslog|godkänner|fastställer|avslår|bifaller|antar|beviljar|"
     r"återremitterar|bordlägger|utser|väljer|uppdrar|tillstyrker|avstyrker)\b", re.I)

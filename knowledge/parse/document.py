@@ -79,7 +79,8 @@ def _dnr(header_dnr: str | None, sections: Sections, body_lines: list[str]) -> s
     if label:
         return first_dnr(label, loose=True) or label.strip() or None
     lead = "\n".join(body_lines[:6])
-    m = re.search(r"\b(?:dnr|diarienummer)\.?\s*:?\s*(" + DNR_PATTERN_LOOSE.pattern + ")", lead, re.I)
+    # "\s*(?::\s*)?" is "\s*:?\s*" without two ways to split a run of blanks (quadratic in it)
+    m = re.search(r"\b(?:dnr|diarienummer)\.?\s*(?::\s*)?(" + DNR_PATTERN_LOOSE.pattern + ")", lead, re.I)
     return m.group(1) if m else None
 
 

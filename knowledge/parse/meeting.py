@@ -79,7 +79,7 @@ def meeting_time(lines: list[str]) -> str | None:
 def stated_chair(lines: list[str]) -> str | None:
     """"Ordförande: Anna Svensson" / "Ordförande Anna Svensson (S)" in the preamble."""
     for line in lines:
-        m = re.match(rf"^ordförande\s*:?\s+({NAME})", strip_markup(line), re.I)
+        m = re.match(rf"^ordförande(?:\s*:)?\s+({NAME})", strip_markup(line), re.I)  # not \s*:?\s+: see dates
         if m:
             return m.group(1).strip()
     return None

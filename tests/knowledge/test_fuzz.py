@@ -273,6 +273,7 @@ SLOW_ONCE = {
     "a vote count and blanks": _P + "Omröstning\n3" + " " * 20_000 + "x\n",
     "a place and blanks": "Plats: Kommunhuset" + " " * 40_000 + "x\n§ 1 Titel\n",
     "a title and blanks": "§ 1 Titel" + " " * 40_000 + ",\n",
+    "a dnr label and blanks": "§ 1 Titel\nDnr" + " " * 20_000 + "x\n",
     "a table row of 36 numbers": "Verksamhetsplan\nResultat i mnkr\n" + _YEARS + "\nResultat " + "100 " * 36,
 }
 
