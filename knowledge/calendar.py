@@ -302,6 +302,12 @@ def import_rows(s: Session, rows: Iterable[PlanRow], *, organisation: str | None
             if meeting is not None and meeting.status == "planned":
                 meeting.status, meeting.sequence = "cancelled", meeting.sequence + 1
                 s.add(meeting)
+                s.flush()
+                # Followers are told, as when a protocol cancels it (the same event).
+                s.add(Event(kind="meeting_moved", body_id=body.id, payload={
+                    "meeting_id": meeting.id, "uid": meeting.uid, "from": row.date.isoformat(),
+                    "to": None, "cancelled": True, "by_admin": True,
+                }))
                 report.updated += 1
             else:
                 report.unchanged += 1

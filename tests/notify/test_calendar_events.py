@@ -227,3 +227,28 @@ async def test_protocol_that_cancels_a_meeting_tells_followers_once(engine, cloc
     clock.advance(30)
     await notifier.tick(app.bot)
     assert len([d for d in server.delivered(BODY_SUB) if "inställt" in d.text]) == 1
+
+
+async def test_a_plan_that_cancels_a_meeting_tells_followers(engine, clock, server, app, planned, tmp_path):
+    with Session(engine) as s:
+        data, _ = calendar.export_ics(s, date(2024, 9, 1), planned, now=clock.now())
+    cal = icalendar.Calendar.from_ical(data)
+    nov = next(e for e in cal.walk("VEVENT") if e.decoded("DTSTART").date() == date(2024, 11, 20))
+    nov["STATUS"] = "CANCELLED"
+    path = tmp_path / "plan.ics"
+    path.write_bytes(cal.to_ical())
+    with Session(engine) as s:
+        report = calendar.import_plan(s, path)
+        s.commit()
+    assert (report.updated, report.errors) == (1, [])
+    clock.set(datetime(2024, 11, 1, 9, 0, tzinfo=UTC))
+    await _notifier(engine, clock).tick(app.bot)
+    told = [d.text for d in server.delivered(BODY_SUB) if "inställt" in d.text]
+    assert told == [
+        "📅 <b>HSN 20 november 2024 är inställt</b> — ändrat i sammanträdesplanen\n"
+        "Hälso- och sjukvårdsnämnden sammanträder inte onsdag 20 november 2024."
+    ]
+    notifier = _notifier(engine, clock)
+    clock.set(local(2024, 11, 19, 9, 0))  # the day before, past the reminders' hour
+    await notifier.tick(app.bot)
+    assert not [d for d in server.delivered(BODY_SUB) if "Påminnelse" in d.text and "20 november" in d.text]
