@@ -417,7 +417,10 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
 # --- tables -------------------------------------------------------------------------------
 
 _CELL = re.compile(rf"[{_MC}+]?\s?\d+(?:,\d+)?")
-_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d+(?:,\d+)?\s*)+)$")
+# Possessive digits and blanks: "(?:\d+\s*)+" could cut a run of digits (or share the blanks between
+# cells) in exponentially many ways before failing — a 30-digit number, or a row of 30 numbers
+# with a word after them, under a header of years stalled the parser for minutes.
+_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d++(?:,\d++)?\s*+)+)$")
 _HEADER_YEAR = re.compile(r"(?<![\d\-\u2013])(?:19|20)\d\d(?![\d\-\u2013])")
 _HEADER_MONTHS = re.compile(rf"(?:{_MONTH_NAMES}|jan)\w*\.?\s*[-\u2013]\s*(?P<month>{_MONTH_NAMES}|"
                             r"jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\w*", re.IGNORECASE)

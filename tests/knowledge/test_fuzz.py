@@ -253,9 +253,9 @@ def test_a_hundred_thousand_longer_paragraphs_are_refused_quickly() -> None:
 _P = "§ 1 Titel\nBeslut\n"
 _YEARS = " ".join(str(y) for y in range(2013, 2025))
 # Shapes that took the parser from 3 s to 90 s before this issue (the vote count and the table
-# row: hours) and now each take under 1 s: regexes that rescanned runs of blanks from each of
-# their characters, lines copied at every join, a header repeated thousands of times, every way
-# to cut a table row tried.
+# rows: hours or more) and now each take under 1 s: regexes that rescanned runs of blanks from
+# each of their characters or cut a run of digits every way, lines copied at every join, a
+# header repeated thousands of times, every grouping of a table row's numbers tried.
 SLOW_ONCE = {
     "blank run in a line": "a" + " " * 20_000 + "b",
     "words between double blank lines": "a\n\n\n" * 80_000,
@@ -275,6 +275,10 @@ SLOW_ONCE = {
     "a title and blanks": "§ 1 Titel" + " " * 40_000 + ",\n",
     "a dnr label and blanks": "§ 1 Titel\nDnr" + " " * 20_000 + "x\n",
     "a table row of 36 numbers": "Verksamhetsplan\nResultat i mnkr\n" + _YEARS + "\nResultat " + "100 " * 36,
+    "a table row of 30 numbers and a word": "Verksamhetsplan\nResultat i mnkr\n" + _YEARS + "\nResultat "
+    + "1 " * 30 + "x",
+    "a long number under a table header": "Verksamhetsplan\nResultat i mnkr\n" + _YEARS + "\nResultat "
+    + "9" * 40 + " mnkr",
 }
 
 
