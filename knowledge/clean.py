@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from knowledge.parse.bodies import find_bodies
+
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None, "\u2212": "-"})
 _PDF_BREAK = re.compile(r"[\ufffe\u0002]\s*\n?\s*")  # pypdfium2's marker of a word broken at a line end
 # Blanks before the dots only from the start of their run: tried from inside a long run too, the
@@ -326,19 +328,26 @@ def _strip_edges(pages: list[str]) -> tuple[list[str], list[str]]:
     return out, removed
 
 
-def clean_text(text: str) -> str:
+def clean_text(text: str, *, furniture: bool = True) -> str:
     """The document's text with page furniture removed and page-broken sentences whole again.
+
+    ``furniture=False``: the text has no running headers left (a PDF laid out by
+    `knowledge.layout`, which found them by their place on the page), so nothing is removed
+    by its shape; sentences are joined across pages all the same.
 
     Idempotent: cleaning cleaned text changes nothing.
     """
     text = _prepare(text)
-    text, _ = _paged_headers(text)
-    pages, _ = _strip_edges(text.split("\f"))
+    if furniture:
+        text, _ = _paged_headers(text)
+        pages, _ = _strip_edges(text.split("\f"))
+    else:
+        pages = text.split("\f")
     # join across form feeds too: the last line of one page may continue on the next
     merged: list[Pieces] = []
     last = -1  # index of the last line in ``merged`` that is not blank
     for page in pages:
-        lines = _clean_page_text(page.split("\n"))
+        lines = _clean_page_text(page.split("\n")) if furniture else [[ln] for ln in page.split("\n")]
         if merged and lines:
             first = next((n for n, ln in enumerate(lines) if not _blank(ln)), None)
             if last >= 0 and first is not None and _continues(merged[last][-1], "".join(lines[first])):
@@ -378,13 +387,14 @@ def extract_furniture(text: str) -> Furniture:
     dates: list[date] = []
     text, headers = _paged_headers(text)
     pages, edges = _strip_edges(text.split("\f"))
+    bodies: list[str] = []
     for line in headers + edges:
         for m in _ISO.finditer(line):
             with contextlib.suppress(ValueError):
                 dates.append(date.fromisoformat(m.group(0)))
+        bodies += [name for _, _, name in find_bodies(line)]  # "Göteborgs Stad Kommunfullmäktige, protokoll"
     lines = [ln for page in text.split("\f") for ln in page.split("\n")]
     dnrs: list[str] = []
-    bodies: list[str] = []
     pages: list[int] = []
     for start, end in _blocks(lines):
         caps: list[str] = []
@@ -420,6 +430,24 @@ def extract_furniture(text: str) -> Furniture:
         pages=max(pages) if pages else None,
         dates=dates,
     )
+
+
+def furniture_facts(lines: list[str]) -> Furniture:
+    """The facts a PDF's running headers and footers state (`knowledge.layout` took them out of
+    the text): the body they name and the date they repeat."""
+    joined = ""
+    for line in lines:
+        s = _proper(line) if line.isupper() else line.strip()  # "VÄLFÄRD- OCH SAMVERKANSUTSKOTTET"
+        if joined.endswith("-") and not re.match(r"(?:och|eller|samt)\b", s):
+            joined = joined[:-1] + s
+        else:
+            joined = f"{joined} {s}" if joined else s
+    dates = []
+    for m in _ISO.finditer(joined):
+        with contextlib.suppress(ValueError):
+            dates.append(date.fromisoformat(m.group(0)))
+    bodies = [name for _, _, name in find_bodies(joined)]
+    return Furniture(body=bodies[0] if bodies else None, date=_most_common(dates), dates=dates)
 
 
 def _most_common(values: list):

@@ -12,7 +12,7 @@ from knowledge.read import RawDocument, read_document
 def parse_raw(raw: RawDocument) -> ParsedDocument:
     # parse_text cleans the text itself: it first reads the running headers' facts (meeting date,
     # body) that cleaning removes
-    return parse_text(raw.text)
+    return parse_text(raw.text, raw.furniture)
 
 
 def parse_file(path: Path) -> ParsedDocument:

@@ -17,6 +17,7 @@ Limits (hostile or mistaken input must fail fast, never stall the bot or the ing
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import re
 import unicodedata
@@ -27,6 +28,8 @@ from typing import Literal
 import charset_normalizer
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from knowledge.layout import BREAK, Glyph, PageGlyphs, lay_out
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".pdf", ".txt", ".md"})
 
@@ -53,6 +56,9 @@ class RawDocument:
     sha256: str
     kind: Literal["pdf", "text"]
     pages: list[str]
+    # A PDF's running headers and footers, found by their place on the page and taken out of
+    # ``pages`` (they state the body and the date); None for a text file, whose text still has them.
+    furniture: list[str] | None = None
 
     @property
     def text(self) -> str:
@@ -86,7 +92,8 @@ def read_bytes(data: bytes, name: str) -> RawDocument:
     # PDF readers accept the header anywhere in the first 1 KiB; a text file merely mentioning
     # "%PDF-" is not taken for a PDF unless it is named .pdf.
     if data.lstrip().startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in data[:1024]):
-        return RawDocument(name, _sha256(data), "pdf", _pdf_pages(data, name))
+        pages, furniture = _pdf_pages(data, name)
+        return RawDocument(name, _sha256(data), "pdf", pages, furniture)
     if suffix == ".pdf":
         raise ReadError(name, "filen är ingen giltig PDF (PDF-huvudet saknas; skadad eller fel filtyp)")
     if suffix not in SUPPORTED_SUFFIXES:
@@ -176,35 +183,80 @@ def _decode(data: bytes, name: str) -> str:
 
 # pdfium replaces a hyphen at a line end that it takes for a word break by U+FFFE (older
 # builds: U+0002), sometimes still followed by the line break.
-_MARKER = re.compile(r"[\ufffe\x02][^\S\n]*\n?[^\S\n]*")
+_MARKER = re.compile(r"[\ufffe\x02](?P<gap>[^\S\n\f]*\n?[^\S\n\f]*)(?P<word>[^\s\ufffe\x02]*)(?P<space>[^\S\n\f]*)")
 _CONJUNCTION_AFTER = re.compile(r"(?:och|eller|samt|respektive)\b")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def _join_broken_word(match: re.Match[str]) -> str:
-    """Join a word broken at a line end (funge¶rande → fungerande) when that is surely right.
+def _join_broken_word(text: str, start: int, end: int, vocabulary: _Vocabulary | None = None) -> str:
+    """How a word broken at a line end goes on (funge¶rande → fungerande): "" (joined), "-"
+    (a hyphen that belongs to the word) or "- " (a suspended compound). ``text[start]`` is the
+    mark, ``text[end:]`` the rest of the word.
 
-    Both sides lower case: a typesetter's break, joined — unless a conjunction follows, which
-    makes it a suspended compound ("Hälso¶och sjukvård" → "Hälso- och sjukvård"). Next to a
-    capital or digit the hyphen is part of the text (AT-utvärderingen) and is kept, as it is
-    where no word follows (end of a page: the cleaner joins across the page break).
+    The document's own words decide first: a word it writes elsewhere with its hyphen
+    ("e-cigaretter", a Word document's real hyphen) keeps it, one it writes whole is joined.
+    Otherwise both sides lower case is a typesetter's break, joined — unless a conjunction
+    follows, which makes it a suspended compound ("Hälso¶och sjukvård" → "Hälso- och
+    sjukvård"). Next to a capital or digit the hyphen is part of the text (AT-utvärderingen).
     """
-    text, start, end = match.string, match.start(), match.end()
     before, after = text[start - 1 : start], text[end : end + 1]
     if not (before.isalpha() and before.islower() and after.isalpha() and after.islower()):
-        return "-" if after.isalnum() else "-" + match.group()[1:]
+        return "-"
     if _CONJUNCTION_AFTER.match(text, end):
         return "- "
+    if vocabulary is not None:
+        left = re.search(r"\w+$", text[max(0, start - 60):start])
+        right = re.match(r"\w+", text[end:end + 60])
+        said = vocabulary.says(left.group(), right.group()) if left and right else None
+        if said is not None:
+            return said
     return ""
 
 
+def _rejoin(match: re.Match[str], vocabulary: _Vocabulary | None) -> str:
+    """The mark, and the rest of the word after it: the word made whole on the first line, the
+    line break kept after it (where no word follows, e.g. at the end of a page, the hyphen stays
+    and the cleaner joins across the page break)."""
+    word, gap = match.group("word"), match.group("gap")
+    if not word:
+        return "-" + gap + match.group("space")
+    joiner = _join_broken_word(match.string, match.start(), match.start("word"), vocabulary)
+    rest_of_line = match.string[match.end():match.end() + 1] not in ("", "\n", "\f")
+    tail = "\n" if "\n" in gap and rest_of_line else match.group("space")
+    return joiner + word + tail
+
+
 def _pdf_text(page_text: str) -> str:
+    """pdfium's text of a page: its line ends as "\n", its hyphen marks joined or kept."""
     text = page_text.replace("\r\n", "\n").replace("\r", "\n").replace(PAGE_BREAK, "\n")
-    text = _MARKER.sub(_join_broken_word, text)
+    return join_marked_hyphens(text)
+
+
+def join_marked_hyphens(text: str) -> str:
+    """Every hyphen pdfium marked as ending a line, joined or kept (`_join_broken_word`), with the
+    document's own words as evidence: "e-cigaretter" written whole elsewhere keeps its hyphen."""
+    vocabulary = _Vocabulary(text) if ("\ufffe" in text or "\x02" in text) else None
+    text = _MARKER.sub(lambda m: _rejoin(m, vocabulary), text)
     return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
 
 
-def _pdf_pages(data: bytes, name: str) -> list[str]:
+class _Vocabulary:
+    """The words of a document (case-folded), built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self.words = set(re.findall(r"\w+(?:-\w+)*", _MARKER.sub(" ", text).casefold()))
+
+    def says(self, left: str, right: str) -> str | None:
+        """"-" when the document writes the hyphenated word, "" when it writes it joined."""
+        if f"{left}-{right}".casefold() in self.words:
+            return "-"
+        if f"{left}{right}".casefold() in self.words:
+            return ""
+        return None
+
+
+def _pdf_pages(data: bytes, name: str) -> tuple[list[str], list[str]]:
+    """(the laid-out text of every page, the running headers and footers taken out of it)."""
     # Adobe's rule: %%EOF must lie within the last 1 KiB. Without it the file was cut off, and
     # pdfium may still open what is left — a protocol missing its end must not pass for whole.
     if b"%%EOF" not in data[-1024:]:
@@ -215,7 +267,7 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
         if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise ReadError(name, "filen är krypterad (lösenordsskyddad PDF) och kan inte läsas") from None
         raise ReadError(name, "PDF-filen är skadad och kan inte öppnas") from None
-    pages: list[str] = []
+    glyph_pages: list[PageGlyphs] = []
     chars = 0
     try:
         if len(pdf) > MAX_PDF_PAGES:
@@ -223,18 +275,90 @@ def _pdf_pages(data: bytes, name: str) -> list[str]:
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                textpage = page.get_textpage()
-                pages.append(_pdf_text(textpage.get_text_range()))
-                textpage.close()
+                glyph_pages.append(_page_glyphs(page))
             finally:
                 page.close()
-            chars += len(pages[-1]) + 1
+            chars += len(glyph_pages[-1].glyphs) + 1
             if chars > MAX_TEXT_CHARS:
                 raise _too_long(name)
     except pdfium.PdfiumError:
-        raise ReadError(name, f"sidan {len(pages) + 1} i PDF-filen är skadad och kan inte läsas") from None
+        raise ReadError(name, f"sidan {len(glyph_pages) + 1} i PDF-filen är skadad och kan inte läsas") from None
     finally:
         pdf.close()
+    laid = lay_out(glyph_pages)
+    # hyphen marks are joined over the whole text: a word may be broken across a page
+    joined = join_marked_hyphens(PAGE_BREAK.join(laid.pages))
+    pages = joined.split(PAGE_BREAK)
     if not any(p.strip() for p in pages):
         raise ReadError(name, "PDF-filen innehåller ingen text (skannad?) – text i bilder kan inte läsas")
-    return pages
+    return pages, laid.furniture
+
+
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_FORCE_BOLD = 1 << 18  # PDF font descriptor flag
+
+
+def _page_glyphs(page: pdfium.PdfPage) -> PageGlyphs:
+    """Every character of a page with its box (y from the top) and whether its font is bold.
+
+    The characters come from one bulk call; per character only its box is asked for, and its
+    font only where a word starts (a font changes between words, not inside one): this is the
+    hot path of reading a PDF.
+    """
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    glyphs: list[Glyph] = []
+    try:
+        raw = textpage.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        text = textpage.get_text_range(0, count) if count > 0 else ""
+        if len(text) != count:  # characters beyond the BMP: two UTF-16 units each, ask one by one
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+        box = pdfium_c.FS_RECTF()
+        flags = ctypes.c_int()
+        bold_of: dict[tuple[int, int, int], bool] = {}
+        bold = False
+        word_start = True
+        get_box = pdfium_c.FPDFText_GetLooseCharBox
+        for i, char in enumerate(text):
+            if char in "\r\n":
+                if glyphs and glyphs[-1] is not BREAK:
+                    glyphs.append(BREAK)
+                word_start = True
+                continue
+            hyphen = char in "\ufffe\x02"
+            if hyphen:
+                char = "-"
+            elif char.isspace():
+                glyphs.append(_SPACE)
+                word_start = True
+                continue
+            elif char < " " or "\ud800" <= char <= "\udfff" or char == "\uffff":
+                continue
+            if not get_box(raw, i, box):
+                continue
+            if word_start:
+                bold = _bold(raw, i, flags, bold_of)
+                word_start = False
+            glyphs.append(Glyph(char, box.left, box.right, height - box.top, height - box.bottom, bold, hyphen))
+    finally:
+        textpage.close()
+    return PageGlyphs(width, height, glyphs)
+
+
+def _bold(raw, index: int, flags: ctypes.c_int, seen: dict[tuple[int, int, int], bool]) -> bool:
+    """Is the character's font bold: by its name ("Arial-BoldMT"), its descriptor's flag or its
+    weight. Fonts are told apart by the length of their name, their flags and weight, so a name
+    is read once per font."""
+    length = pdfium_c.FPDFText_GetFontInfo(raw, index, None, 0, flags)
+    weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+    key = (length, flags.value, weight)
+    if key not in seen:
+        name = ctypes.create_string_buffer(max(length, 1))
+        pdfium_c.FPDFText_GetFontInfo(raw, index, name, length, flags)
+        font = name.raw[: max(0, length - 1)].decode("latin-1", "replace")
+        seen[key] = bool(_BOLD_NAME.search(font)) or bool(flags.value & _FORCE_BOLD) or weight >= 600
+    return seen[key]
+
+
+_SPACE = Glyph(" ", 0.0, 0.0, 0.0, 0.0)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from knowledge.parse.model import ParsedDocument
 
 
-def parse_text(text: str) -> ParsedDocument:
+def parse_text(text: str, furniture: list[str] | None = None) -> ParsedDocument:
+    """``furniture``: the running headers and footers a PDF's layout took out of ``text``
+    (`knowledge.read.RawDocument.furniture`); None for text that still holds them."""
     from knowledge.parse.document import parse_document
 
-    return parse_document(text)
+    return parse_document(text, furniture)
 
 
 __all__ = ["parse_text", "ParsedDocument"]

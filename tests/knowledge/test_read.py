@@ -3,6 +3,7 @@ published PDF, and the broken files a batch meets in practice."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import random
@@ -158,7 +159,16 @@ def test_pdf_of_a_sample_reads_like_its_text(sample: Path) -> None:
     # hyphen between lower-case letters at a line end is a word break, joined on reading.
     expected = "".join(c for c in text if unicodedata.category(c) != "Co")
     expected = re.sub(r"(?<=[a-zåäö])-[ \t]*\n(?=[a-zåäö])(?!(?:och|eller|samt)\b)", "", expected)
-    assert squash(doc.text) == squash(expected)
+    # Word for word, but what the layout found repeated at the edges of the pages (the seeds
+    # carry their own running headers inline) is out of the text and in ``furniture``.
+    want, got = squash(expected).split(), squash(doc.text).split()
+    furniture = " ".join(squash(line) for line in doc.furniture or [])
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, want, got, autojunk=False).get_opcodes():
+        assert tag in ("equal", "delete"), (tag, want[i1:i2])
+        if tag == "delete":
+            # page numbers and dotted signature lines are no text either
+            assert all(re.fullmatch(r"\d{1,3}\(\d{1,3}\)|[.…_]{4,}", w) for w in want[i1:i2]) or (
+                " ".join(want[i1:i2]) in furniture), want[i1:i2]
 
 
 def test_words_broken_at_line_ends_are_joined() -> None:
@@ -170,7 +180,9 @@ def test_words_broken_at_line_ends_are_joined() -> None:
     data = text_to_pdf(text)
     with pdfium.PdfDocument(data) as pdf:  # the test is only worth something if pdfium marks
         assert "\ufffe" in pdf[0].get_textpage().get_text_range()
-    got = read_bytes(data, "avstavning.pdf").text
+    read = read_bytes(data, "avstavning.pdf").text
+    assert "fungerande\n" in read  # the word is made whole on its first line, the line break kept
+    got = re.sub(r"\s+", " ", read)
     assert "fungerande rutiner mot bakgrund av" in got
     assert "AT-utvärderingen" in got
     assert "2021-" in got and "talet" in got
@@ -247,7 +259,7 @@ def test_real_pdf_reads_with_broken_words_joined() -> None:
     doc = read_document(REAL_PDF)
     assert doc.name == "revision-verksamhetsfordon.pdf" and doc.kind == "pdf"
     assert len(doc.pages) == 5
-    text = doc.text
+    text = re.sub(r"[ \t\n]+", " ", doc.text)  # line breaks stay where the page has them
     for phrase in (
         "har fungerande rutiner",  # "funge\ufffe rande" in pdfium's output
         "mot bakgrund av den riskbild",
