@@ -82,7 +82,42 @@ def find_bodies(text: str) -> list[tuple[int, int, str]]:
         if norm.lower() in _GENERIC:
             continue
         out.append((m.start(), m.end(), norm))
+    return sorted(out + _adjective_bodies(text, out))
+
+
+# "Tekniska nämnden", "Gemensamma nämnden": a capitalised adjective names the body; not one
+# that only picks among bodies ("Berörda nämnden", sentence-initial)
+_ADJECTIVE_BODY = re.compile(
+    r"(?<![\w-])([A-ZÅÄÖ][a-zåäö]{3,20}a)\s+(nämnd(?:en|ens)?|styrelse(?:n|ns)?|beredning(?:en|ens)?)(?![\w-])")
+_NOT_NAMING = {"berörda", "aktuella", "ansvariga", "samtliga", "övriga", "andra", "samma", "gamla", "första",
+               "sista", "egna", "hela", "enskilda", "olika", "respektive", "kommunala", "regionala", "nuvarande",
+               "tidigare", "kommande", "nya", "denna", "varje", "vilka", "sådana", "dessa", "flera", "några",
+               "ordinarie", "politiska", "berörd", "båda", "bägge", "utsedda", "valda", "nyvalda"}
+
+
+def _adjective_bodies(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _ADJECTIVE_BODY.finditer(text):
+        if m.group(1).lower() in _NOT_NAMING or any(s < m.end() and m.start() < e for s, e, _ in taken):
+            continue
+        out.append((m.start(), m.end(), normalise_body(f"{m.group(1)} {m.group(2)}")))
     return out
+
+
+def own_name(name: str) -> tuple[str, str | None]:
+    """(the body's own name, the body it belongs to) for "<nämnd>s <name>utskottet":
+    "Hälso- och sjukvårdsnämndens välfärd- och samverkansutskottet" → ("Välfärd- och
+    samverkansutskottet", "Hälso- och sjukvårdsnämnden"). A generic utskott or presidium is
+    named by its parent ("Kommunstyrelsens arbetsutskott"), and a one-part name has no parent."""
+    m = re.match(r"^(.+?s)\s+((?:[\wåäöÅÄÖé]+-\s+(?:och|samt)\s+)?[\wåäöÅÄÖé]+)$", name)
+    if not m or not re.search(r"(?:nämnden|nämnd|styrelsen|styrelse|fullmäktige)s$", m.group(1), re.I):
+        return name, None
+    part = m.group(2)
+    if re.fullmatch(r"(?:arbets)?utskott(?:et)?|presidi(?:um|et)", part, re.I):
+        return name, None
+    parent = normalise_body(m.group(1))
+    part = _definite(part.lower())
+    return part[:1].upper() + part[1:], parent
 
 
 def first_body(text: str) -> str | None:

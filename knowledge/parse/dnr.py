@@ -2,7 +2,9 @@
 
 Seen in the wild: "24HSN2937" (year, series, number), "24RS3172", "20RS12911-11" (with a
 document suffix), "HSN 656-2025" / "HSN 656/2025" (series, number, year), "Dnr HSN 2025/31",
-"KS 2024/123" (series, year, number) and a bare "1379/22" standing right of a § header.
+"KS 2024/123" (series, year, number), "2026.034 BUN" (year, number, series), "SLK-2024-00074"
+(series, year, number with dashes), and a bare "1379/22" or "00123/2021" standing right of a §
+header or a "Dnr" label.
 The store keys cases on `normalise_dnr`, the query layer asks `looks_like_dnr` whether a user
 typed a case number or a title. Pure functions, no other module's knowledge.
 """
@@ -19,6 +21,8 @@ _SHAPES = [
     rf"{_SERIES}\s?\d{{1,6}}\s?[-/]\s?(?:19|20)\d{{2}}(?!\d)",  # HSN 656-2025, HSN 656/2025
     rf"{_SERIES}\s?(?:19|20)\d{{2}}\s?[-/]\s?\d{{1,6}}",  # HSN 2025/31, KS 2024/123
     rf"{_SERIES}[/\s]?(?:19|20)\d{{2}}[:.]\d{{1,6}}",  # KS/2024:123, KS 2024.123
+    rf"{_SERIES}-(?:19|20)\d{{2}}-\d{{1,6}}(?::\d{{1,3}})?",  # SLK-2024-00074, SLK-2024-00218:3
+    rf"(?:19|20)\d{{2}}\.\d{{1,6}}\s?{_SERIES}(?![a-zåäö])",  # 2026.034 BUN, 2018.210 KS
 ]
 # only trusted next to a § or a "Dnr" label: 1379/22, 2024/00123
 _BARE = r"(?:\d{1,6}/(?:\d{2}|\d{4})|(?:19|20)\d{2}/\d{1,6})(?!\d)"
@@ -33,6 +37,8 @@ _FULL = re.compile(r"(?:" + "|".join(_SHAPES + [_BARE]) + r")", re.IGNORECASE)
 _NOT_SERIES = {
     "AR", "ÅR", "KL", "NR", "SID", "SIDA", "BIL", "BILAGA", "TILL", "OCH", "FÖR", "AV", "DEN", "OM",
     "I", "PÅ", "MED", "EJ", "VECKA", "V", "KV", "Q", "DAG", "PER", "CA", "UNDER",
+    # series of laws, bills and government reports, not of a body's cases: "SOU 2023:58", "SFS 2010:900"
+    "SOU", "SFS", "DS", "PROP", "TSFS", "BFS", "AFS", "HSLF", "FS", "KAP", "LAG",
 }
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
-from knowledge.clean import clean_text, extract_furniture
-from knowledge.parse import debate
-from knowledge.parse.bodies import body_counts, normalise_body, resolve
+from knowledge.clean import clean_text, extract_furniture, furniture_facts
+from knowledge.parse import debate, votes
+from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolve
 from knowledge.parse.decisions import Decision, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
 from knowledge.parse.meeting import (
+    chair_in_text,
     document_kind,
     header_body,
     labelled_date,
@@ -30,7 +32,7 @@ from knowledge.parse.meeting import (
     stated_chair,
 )
 from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
-from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr
+from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
 from knowledge.parse.people import parse_attendance
 from knowledge.parse.routine import is_routine
 from knowledge.parse.sections import Sections, split_sections
@@ -109,15 +111,16 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
         "reservations": reservations,
         "protocol_notes": debate.dedupe(notes + debate.notes(outside)),
         "motions": debate.motions(sections.text("yrkanden") or proceedings),
-        "votes": debate.votes(vote_text) if vote_text else debate.votes_in(proceedings),
+        "votes": votes.votes(vote_text) if vote_text else votes.votes_in(proceedings),
         "abstentions": debate.abstentions(proceedings),
         "prepared_by": debate.prepared_by(beredning, known_bodies, year) if beredning else None,
         "prior_handlings": prior,
     }
 
 
-def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | None) -> tuple[Paragraph, Decision]:
-    title, header_dnr, used = title_and_dnr(raw)
+def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | None,
+               width: int | None = None) -> tuple[Paragraph, Decision]:
+    title, header_dnr, used = title_and_dnr(raw, width)
     body_lines = raw.lines[used:]
     sections = split_sections(body_lines)
     decision = _decision(sections)
@@ -185,36 +188,53 @@ def _schedule(clauses: str, paragraph: int | None, meeting_date: date | None, bo
     return list(extract_schedule_changes(clauses, paragraph, meeting_date, body))
 
 
-def parse_document(raw_text: str) -> ParsedDocument:
-    furniture = extract_furniture(raw_text)
-    text = clean_text(raw_text)
+def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> ParsedDocument:
+    """``furniture_lines``: the running headers and footers a PDF's layout already took out of
+    ``raw_text``; None when the text still holds them (a text file), found then by their shape."""
+    if furniture_lines is None:
+        furniture = extract_furniture(raw_text)
+        text = clean_text(raw_text)
+    else:
+        furniture = furniture_facts(furniture_lines)
+        if furniture.body is None or furniture.date is None:  # what the headers do not say, their shape may
+            shaped = extract_furniture(raw_text)
+            furniture = replace(furniture, body=furniture.body or shaped.body, date=furniture.date or shaped.date)
+        text = clean_text(raw_text, furniture=False)
     lines = text.split("\n")
-    preamble, raws = split_paragraphs(lines)
+    split = split_paragraphs(lines)
+    preamble, raws = split.preamble, split.paragraphs
     kind = document_kind(bool(raws), text)
     known = body_counts(text)
     meeting_date = furniture.date or labelled_date(preamble) if kind == "protocol" else labelled_date(preamble)
 
     paragraphs: list[Paragraph] = []
     deciders: Counter = Counter()
+    width = title_width(raws)
     for raw in raws:
-        paragraph, decision = _paragraph(raw, known, meeting_date)
+        paragraph, decision = _paragraph(raw, known, meeting_date, width)
         paragraphs.append(paragraph)
         if decision.body:
             deciders[resolve(decision.body, known)] += 1
 
+    # The deciding body is the one the document's own frame names: its running header, else its
+    # first lines; a body named in the decisions (often another's: "föreslår kommunfullmäktige")
+    # only when the frame names none.
     first_lines = header_body(preamble) if kind == "protocol" else None
-    if deciders:
-        body = deciders.most_common(1)[0][0]
-    elif furniture.body:
-        body = normalise_body(furniture.body)
+    if furniture.body:
+        body = own_name(normalise_body(furniture.body))[0]
     elif first_lines:
         body = resolve(first_lines, known)
+    elif deciders:
+        body = deciders.most_common(1)[0][0]
     else:
         body = _dominant(known)
 
     attendance = parse_attendance(preamble)
-    chair = (next((a.name for a in attendance if a.role == "ordförande"), None) or stated_chair(preamble)
-             or signed_chair(text))
+    # the signature ("Ordförande: Anna Ek" beside or under its label) wins over an
+    # "(ordförande)" mark in the members list: that member may be absent and replaced
+    chair = (stated_chair(preamble) or signed_chair(text)
+             or next((a.name for a in attendance if a.role == "ordförande" and not a.replaces), None)
+             or chair_in_text(text))
     doc = ParsedDocument(
         kind=kind,
         title=plan_title(lines) if kind == "plan" else None,

@@ -136,3 +136,15 @@ def signed_chair(text: str) -> str | None:
     """The name signed above "Ordförande …" at the end of a protocol."""
     found = _SIGNED_CHAIR.findall(text)
     return found[-1].strip() if found else None
+
+
+# "tillsammans med ordföranden Aslan Akbas (S)", "Ordföranden Jonas Attenius (S) ställer …";
+# not "förste vice ordföranden", nor a nämnd's "ordförande" (indefinite after its genitive)
+_CHAIR_IN_TEXT = re.compile(rf"(?<!vice )\b[Oo]rdföranden(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)({NAME})[^\S\n]*\(")
+
+
+def chair_in_text(text: str) -> str | None:
+    """The chair as the proceedings name them, when no signature or members list is there
+    (a protocol published without its cover): the person most often called "ordföranden"."""
+    found = Counter(m.group(1) for m in _CHAIR_IN_TEXT.finditer(text))
+    return found.most_common(1)[0][0] if found else None

@@ -7,24 +7,34 @@ import re
 _KEEP_HYPHEN_SPACE = re.compile(r"(?:och|eller|samt|respektive|till|som)\b")
 
 
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+
+
 def strip_markup(line: str) -> str:
-    """A line without markdown emphasis and list-table debris, outer whitespace removed."""
-    return re.sub(r"\*+", "", line).strip()
+    """A line without markdown emphasis, heading marks and list-table debris, outer whitespace removed."""
+    return re.sub(r"\*+", "", _HEADING.sub("", line)).strip()
+
+
+def is_marked_heading(line: str) -> bool:
+    """A Markdown heading ("## Beslut"): how a laid-out PDF marks a row set in bold or large type,
+    and how a .md file marks its headings."""
+    return bool(_HEADING.match(line))
 
 
 def join_lines(lines: list[str]) -> str:
     """Lines of one wrapped sentence or clause as one line.
 
-    A word hyphenated at a line end ("slutenvård-" / "verksamheterna") keeps its hyphen and
-    loses the space; a hyphen before "och" ("hälso- " / "och") is a compound and keeps both.
+    A word or range hyphenated at a line end ("slutenvård-" / "verksamheterna", "2017-" /
+    "2019") keeps its hyphen and loses the space; a hyphen before "och" ("hälso- " / "och") is a
+    compound and keeps both, as does a spaced dash (" -" / "Anders Dahl").
     """
     parts: list[str] = []
     for raw in lines:
-        line = re.sub(r"\s+", " ", raw).strip()
+        line = re.sub(r"\s+", " ", strip_markup(raw) if is_marked_heading(raw) else raw).strip()
         if not line:
             continue
         last = parts[-1] if parts else ""
-        if not parts or last.endswith("-") and last[-2:-1].isalpha() and not _KEEP_HYPHEN_SPACE.match(line):
+        if not parts or last.endswith("-") and last[-2:-1].isalnum() and not _KEEP_HYPHEN_SPACE.match(line):
             parts.append(line)
         else:
             parts.append(" " + line)
