@@ -91,6 +91,10 @@ class Document(SQLModel, table=True):
     meeting_date: dt.date | None = None
     chair: str | None = None
     paragraph_count: int = 0
+    # knowledge.parse.model.Health as JSON: how far the parse can be trusted ({} for documents
+    # stored before parse health existed)
+    health: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    doubtful: bool = False
 
 
 class Case(SQLModel, table=True):
@@ -135,6 +139,8 @@ class Paragraph(SQLModel, table=True):
     prior_handlings: list[dict[str, Any]] = _json()
     delges: list[str] = _json()
     text: str = ""
+    page: int | None = None
+    doubts: list[str] = _json()  # why this §'s parse may be wrong; answers built on it say so
 
 
 class Decision(SQLModel, table=True):
@@ -205,6 +211,7 @@ class Motion(_PersonRef, table=True):
     position: int = 0
     kind: str = "övrigt"
     text: str | None = None
+    supports: str | None = None
 
 
 class Abstention(_PersonRef, table=True):
@@ -224,6 +231,9 @@ class Vote(SQLModel, table=True):
     abstain: int | None = None
     text: str | None = None
     ballots: list[dict[str, Any]] = _json()  # [{"name", "party", "vote"}]
+    yes_means: str | None = None
+    no_means: str | None = None
+    doubts: list[str] = _json()
 
 
 class Attendance(_PersonRef, table=True):
@@ -264,6 +274,7 @@ class Figure(SQLModel, table=True):
     value_mnkr: float
     period: str | None = None
     quote: str = ""
+    entity: str | None = None
 
 
 class Event(SQLModel, table=True):

@@ -286,6 +286,8 @@ class _Writer:
             meeting_date=doc.meeting_date,
             chair=doc.chair,
             paragraph_count=len(doc.paragraphs),
+            health=doc.health.model_dump(mode="json"),
+            doubtful=doc.health.doubtful,
         )
         self.s.add(document)
         self.s.flush()
@@ -403,6 +405,8 @@ class _Writer:
                     "prior_handlings": [h.model_dump(mode="json") for h in p.prior_handlings],
                     "delges": list(p.delges),
                     "text": p.text or "",
+                    "page": p.page,
+                    "doubts": list(p.doubts),
                 }
             )
         if not values:
@@ -429,7 +433,8 @@ class _Writer:
                 for i, n in enumerate(p.protocol_notes)
             ]
             motions += [
-                {"paragraph_id": pid, "position": i, "kind": m.kind, "text": m.text, **self.ref(m)}
+                {"paragraph_id": pid, "position": i, "kind": m.kind, "text": m.text, "supports": m.supports,
+                 **self.ref(m)}
                 for i, m in enumerate(p.motions)
             ]
             abstentions += [
@@ -439,7 +444,8 @@ class _Writer:
             votes += [
                 {"paragraph_id": pid, "position": i, "yes": v.yes, "no": v.no,
                  "abstain": v.abstain, "text": v.text,
-                 "ballots": [b.model_dump(mode="json") for b in v.ballots]}
+                 "ballots": [b.model_dump(mode="json") for b in v.ballots],
+                 "yes_means": v.yes_means, "no_means": v.no_means, "doubts": list(v.doubts)}
                 for i, v in enumerate(p.votes)
             ]
         _insert(self.s, Decision, decisions)
@@ -463,6 +469,7 @@ class _Writer:
                 "value_mnkr": float(f.value_mnkr),
                 "period": f.period,
                 "quote": f.quote,
+                "entity": f.entity,
             }
             for i, f in enumerate(self.doc.figures)
         ])

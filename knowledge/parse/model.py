@@ -42,6 +42,7 @@ class Motion(Person):
 
     kind: MotionKind = "övrigt"
     text: str | None = None
+    supports: str | None = None  # whose proposal it backs: "Pia Lundins ändringsyrkande", "kommunstyrelsens förslag"
 
 
 class Reservation(Person):
@@ -68,6 +69,9 @@ class Vote(_Model):
     abstain: int | None = None
     ballots: list[VoteBallot] = Field(default_factory=list)
     text: str | None = None
+    yes_means: str | None = None  # what a "ja" was for: "avslag på tilläggsyrkandet från SD"
+    no_means: str | None = None
+    doubts: list[str] = Field(default_factory=list)  # "räkningen 7–8–0 stämmer inte med listan 6–8–0"
 
 
 class PreparedBy(_Model):
@@ -109,6 +113,8 @@ class Paragraph(_Model):
     delges: list[str] = Field(default_factory=list)
     routine: bool = False  # upprop, val av justerare, fastställande av föredragningslista, ...
     text: str = ""  # the whole cleaned text of the paragraph, for full-text search
+    page: int | None = None  # the page (1-based) where the § heading stands, when the document has pages
+    doubts: list[str] = Field(default_factory=list)  # why this §'s parse may be wrong (parse health)
 
 
 class ScheduleChange(_Model):
@@ -126,6 +132,33 @@ class Figure(_Model):
     value_mnkr: int | float  # mnkr; negative = deficit
     period: str | None = None  # "2024", "2024-01..2024-07"
     quote: str
+    entity: str | None = None  # the part of the organisation ("koncernen", "VA-verksamheten"); None: the body itself
+
+
+class UnreadPassage(_Model):
+    """A passage that says a reservation, vote or note happened, but gave no data."""
+
+    paragraph: int | None = None
+    kind: Literal["reservation", "vote", "note", "dnr"]
+    text: str
+
+
+class Health(_Model):
+    """How far the parse of one document can be trusted, and where not (`knowledge.parse.health`)."""
+
+    paragraphs_found: int = 0
+    paragraphs_announced: int | None = None  # the cover's "§§ x–y" or the table of contents
+    missing: list[int] = Field(default_factory=list)  # announced, not found
+    unexpected: list[int] = Field(default_factory=list)  # found, not announced
+    long_paragraphs: list[int] = Field(default_factory=list)  # text abnormally long for one §
+    unread: list[UnreadPassage] = Field(default_factory=list)
+    missing_cover: list[str] = Field(default_factory=list)  # "organisation", "body", "date", "chair"
+    doubtful: bool = False  # the document as a whole is not to be stated as fact
+
+    @property
+    def flagged(self) -> list[int]:
+        """The § numbers whose parse is in doubt."""
+        return sorted({*self.long_paragraphs, *(u.paragraph for u in self.unread if u.paragraph is not None)})
 
 
 class ParsedDocument(_Model):
@@ -141,6 +174,7 @@ class ParsedDocument(_Model):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     schedule_changes: list[ScheduleChange] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
+    health: Health = Field(default_factory=Health)
 
     def export(self) -> dict:
         """The export schema of ``../shared/protocol-export.md`` (JSON-ready)."""

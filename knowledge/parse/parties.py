@@ -15,6 +15,7 @@ PARTIES: dict[str, tuple[str, ...]] = {
     "SD": ("sverigedemokraterna",),
     "MP": ("miljöpartiet", "miljöpartiet de gröna"),
     "SJVP": ("sjukvårdspartiet", "sjukvårdspartiet västernorrland"),
+    "D": ("demokraterna",),  # Göteborg's local party
 }
 _BY_NAME = {name: code for code, names in PARTIES.items() for name in names}
 CODES = frozenset(PARTIES)
