@@ -177,8 +177,11 @@ def _cells(glyphs: list[Glyph]) -> list[_Cell]:
             last = boxes[-1]
             h = max(last.bottom - last.top, g.bottom - g.top, 1.0)
             off_line = abs((g.top + g.bottom) - (last.top + last.bottom)) / 2 > 0.5 * h
-            if off_line or g.x0 - last.x1 > _COLUMN_GAP * h or g.x0 < last.x0 - 0.5 * h:
+            gap = g.x0 - last.x1
+            if off_line or gap > _COLUMN_GAP * h or g.x0 < last.x0 - 0.5 * h:
                 flush()
+            elif gap > 0.25 * h:
+                space = True  # a gap as wide as a space, where the PDF set no space character
         if space and boxes:
             chars.append(" ")
         space = False
@@ -247,26 +250,35 @@ def _in_band(cell: _Cell, height: float) -> bool:
     return cell.bottom <= _TOP_BAND * height or cell.top >= _BOTTOM_BAND * height
 
 
-def _edge(rows: list[_Row], r: int, page: PageGlyphs, cell: _Cell) -> bool:
-    """In a band at the top or bottom of the page, or among its first four or last three rows
-    (a footer printed right under the text, where a page of running text happens to end)."""
-    return _in_band(cell, page.height) or r < 4 or r >= len(rows) - 3
-
-
 def _furniture(pages: list[tuple[PageGlyphs, list[_Row]]]) -> set[tuple[int, int, int]]:
-    """(page, row, cell) of every running header, footer and page number."""
-    counts: Counter[str] = Counter()
+    """(page, row, cell) of every running header, footer and page number.
+
+    A header or footer repeats on many pages (on 40 % of them, numbers of pages aside) in a band
+    at the top or bottom of the page; printed from a flow of text, a footer may instead stand
+    right under the page's last line, so a page's last row repeated on most pages (60 %) is one
+    too. A page number stands alone in a band. A bare number elsewhere is data, never furniture.
+    """
+    band: Counter[str] = Counter()
+    last: Counter[str] = Counter()
     for page, rows in pages:
-        counts.update({_key(c.text) for r, row in enumerate(rows) for c in row.cells if _edge(rows, r, page, c)})
-    need = max(2, math.ceil(0.4 * len(pages)))
+        band.update({_key(c.text) for row in rows for c in row.cells if _in_band(c, page.height)})
+        last.update({_key(c.text) for c in rows[-1].cells} if rows else set())
+    need_band = max(2, math.ceil(0.4 * len(pages)))
+    need_last = max(2, math.ceil(0.6 * len(pages)))
     out: set[tuple[int, int, int]] = set()
     for p, (page, rows) in enumerate(pages):
         for r, row in enumerate(rows):
             for k, cell in enumerate(row.cells):
-                if not _edge(rows, r, page, cell) or cell.text.startswith("§"):
+                if cell.text.startswith("§"):
                     continue
-                if (_PAGE_NUMBER.fullmatch(cell.text) and _in_band(cell, page.height)) or (
-                        len(pages) > 1 and counts[_key(cell.text)] >= need):
+                in_band = _in_band(cell, page.height)
+                if _PAGE_NUMBER.fullmatch(cell.text):
+                    if in_band:
+                        out.add((p, r, k))
+                    continue
+                key = _key(cell.text)
+                if len(pages) > 1 and ((in_band and band[key] >= need_band)
+                                       or (r == len(rows) - 1 and last[key] >= need_last)):
                     out.add((p, r, k))
     return out
 
@@ -456,9 +468,11 @@ def _heading(row: _Row, body: float) -> bool:
 
 
 def _join_wrapped(parts: list[str]) -> str:
+    """Rows of one heading as one line; a hyphen mark at a row's end stays for
+    `knowledge.read.join_marked_hyphens`, which judges it by the document's own words."""
     out = parts[0]
     for part in parts[1:]:
-        out = out[:-1] + part if out.endswith(SOFT_HYPHEN) else f"{out} {part}"
+        out = out + part if out.endswith(SOFT_HYPHEN) else f"{out} {part}"
     return re.sub(r"\s+", " ", out).strip()
 
 

@@ -23,6 +23,7 @@ from knowledge.parse.meeting import (
     chair_in_text,
     document_kind,
     header_body,
+    header_date,
     labelled_date,
     meeting_place,
     meeting_time,
@@ -205,7 +206,10 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
     preamble, raws = split.preamble, split.paragraphs
     kind = document_kind(bool(raws), text)
     known = body_counts(text)
-    meeting_date = furniture.date or labelled_date(preamble) if kind == "protocol" else labelled_date(preamble)
+    if kind == "protocol":
+        meeting_date = furniture.date or labelled_date(preamble) or header_date(preamble)
+    else:
+        meeting_date = labelled_date(preamble)
 
     paragraphs: list[Paragraph] = []
     deciders: Counter = Counter()

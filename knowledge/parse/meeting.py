@@ -116,6 +116,17 @@ def meeting_place(lines: list[str]) -> str | None:
     return None
 
 
+def header_date(lines: list[str]) -> date | None:
+    """A date standing alone on one of a protocol's first lines, beside its body and "Protokoll"
+    ("Tekniska nämnden / Protokoll / 2026-05-18"): the meeting's."""
+    for line in [ln for ln in lines if ln.strip()][:6]:
+        s = strip_markup(line)
+        found = find_dates(s)
+        if len(found) == 1 and found[0].year_given and found[0].start == 0 and found[0].end == len(s):
+            return found[0].value
+    return None
+
+
 def labelled_date(lines: list[str]) -> date | None:
     """A meeting date that the preamble states next to a label ("Tid: 2024-08-28 kl. 09:15")."""
     for line in lines:
@@ -127,15 +138,35 @@ def labelled_date(lines: list[str]) -> date | None:
     return None
 
 
-# Blanks that cannot hold a line break ([^\S\n]) where a line start is already anchored: "\s*"
-# there rescans a long run of blank lines from each of its lines, quadratic in the run.
-_SIGNED_CHAIR = re.compile(rf"^[^\S\n]*({NAME})[^\S\n]*\n\s*Ordförande\b", re.M)
+# A signature's role standing alone: "Sekreterare", "Ordförande ........", "Justerande"
+_ROLE_LABEL = re.compile(r"^(?:sekreterare|ordförande|justerare|justerande|protokollförare|mötessekreterare)"
+                         r"[\s.…_:]*$", re.I)
+_SIGNER = re.compile(rf"^({NAME}[ \t]+{NAME})(?:\s*\([A-ZÅÄÖ\-]{{1,6}}\))?$")  # a first name and a surname at least
 
 
 def signed_chair(text: str) -> str | None:
-    """The name signed above "Ordförande …" at the end of a protocol."""
-    found = _SIGNED_CHAIR.findall(text)
-    return found[-1].strip() if found else None
+    """The name signed as "Ordförande" at the end of a protocol.
+
+    Two orders are printed: the name above its role ("Elina Backlund Arab" / "Ordförande
+    Hälso- och sjukvårdsnämnden"), or the role above its name, each role a label of its own
+    ("Sekreterare" / "Ulrika Månsson" / "Ordförande" / "Jan-Erik Wallin (M)"). The order is
+    read from the block itself: it is role-first when the run of roles and names that holds
+    "Ordförande" begins with a role.
+    """
+    lines = [s for s in (strip_markup(line) for line in text.split("\n")) if s]
+    found = None
+    start = 0  # where the current run of roles and names began
+    for i, line in enumerate(lines):
+        if re.match(r"^Ordförande\b", line):
+            above = _SIGNER.match(lines[i - 1]) if i > 0 else None
+            below = _SIGNER.match(lines[i + 1]) if i + 1 < len(lines) else None
+            if _ROLE_LABEL.match(line) and below and _ROLE_LABEL.match(lines[start]):
+                found = below.group(1)
+            elif above:
+                found = above.group(1)
+        if not (_ROLE_LABEL.match(line) or _SIGNER.match(line)):
+            start = i + 1
+    return found.strip() if found else None
 
 
 # "tillsammans med ordföranden Aslan Akbas (S)", "Ordföranden Jonas Attenius (S) ställer …";

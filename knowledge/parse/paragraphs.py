@@ -25,6 +25,8 @@ _DNR_LABEL_IN_TITLE = re.compile(r"[(\[]?\s*\b(?:dnr|diarienummer|diarienr)\.?\s
 _TRAILING_DNR = re.compile(r"(?:\s*[,–-]\s*|\s*\(\s*|\s{2,})(" + DNR_PATTERN.pattern + r")\s*\)?\s*$")
 # headings that are also the title of a § of their own ("§ 36 Delgivningar")
 _TITLE_HEADINGS = frozenset({"delgivningar", "noteras", "jäv", "ekonomiska konsekvenser", "bakgrund"})
+# a record-plan code printed after the case number ("Dnr 00123/2021 2.6"): not part of it
+_RECORD_CODE = re.compile(r"^\s+\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])")
 _DNR_LABEL = re.compile(r"(?:ärendenummer|diarienummer|diarienr|dnr)\.?\s*(?::\s*)?", re.I)
 _TITLE_STOP = re.compile(r"\b(?:beslutar|beslöt|föreslår)\b|^att\s", re.I)
 
@@ -276,7 +278,7 @@ def title_and_dnr(par: RawParagraph, width: int | None = None) -> tuple[str, str
     m = DNR_PATTERN_LOOSE.match(rest)
     if m:
         dnr = m.group(0)
-        rest = _FORTS.sub("", rest[m.end():].strip(" ,–-")).strip()
+        rest = _FORTS.sub("", _RECORD_CODE.sub("", rest[m.end():]).strip(" ,–-")).strip()
     # a dnr standing at the right end of the header line ("Val av justerare    KS 2024/123")
     tail = re.search(r"(?<!\s)(?:\s{2,}|\t)(" + DNR_PATTERN_LOOSE.pattern + r")\s*$", rest)  # (?<!\s): see clean._LEADER
     if tail and dnr is None:
@@ -322,8 +324,8 @@ def title_and_dnr(par: RawParagraph, width: int | None = None) -> tuple[str, str
             continue
         parts.append(s)
         used += 1
-        if width and len(s) < 0.75 * width and not _OPEN_END.search(s):
-            break  # the title's last line: it stops short of the width it wraps at
+        if width and len(s) < 0.5 * width and not _OPEN_END.search(s):
+            break  # the title's last line: it stops well short of the width it wraps at
     title = join_lines(parts)
     labelled = _DNR_LABEL_IN_TITLE.search(title)
     if labelled:
