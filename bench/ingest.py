@@ -10,6 +10,9 @@
 - PDF: a sample rendered to PDF with fpdf2 and read back with pypdfium2 (pages/s), then the
   whole pipeline from that PDF.
 - store size: bytes of the SQLite file (after a WAL checkpoint) per document.
+- real protocols (``--real``, default ../shared/real/docs when it is there): every PDF and text
+  protocol read, laid out and parsed (PDF pages/s, documents/s), then read, parsed and stored
+  into a fresh SQLite file, end to end (documents/s, pages/s).
 """
 
 from __future__ import annotations
@@ -74,10 +77,54 @@ def pdf_of(text_value: str) -> bytes:
     return bytes(pdf.output())
 
 
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "docs"
+
+
+def _timed(fn, seconds: float = 3.0) -> float:
+    """Seconds one call of ``fn`` takes, over as many calls as fit in ``seconds`` (one at least)."""
+    t0, n = time.perf_counter(), 0
+    while n == 0 or time.perf_counter() - t0 < seconds:
+        fn()
+        n += 1
+    return (time.perf_counter() - t0) / n
+
+
+def real(folder: Path) -> None:
+    """Real published protocols: the PDF path with its layout step, and text, end to end."""
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pdf", ".txt"))
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf"]
+    data = {p: p.read_bytes() for p in paths}
+    pages = {p: len(read_bytes(data[p], p.name).pages) for p in pdfs}
+    read_s = _timed(lambda: [read_bytes(data[p], p.name) for p in pdfs])
+    parse_s = _timed(lambda: [parse_raw(read_bytes(data[p], p.name)) for p in pdfs])
+    n_pages = sum(pages.values())
+    print(f"real PDF read (layout):  {n_pages / read_s:7.1f} pages/s   ({len(pdfs)} PDFs, {n_pages} pages, {folder})")
+    print(f"real PDF read+parse:     {n_pages / parse_s:7.1f} pages/s  {len(pdfs) / parse_s:6.1f} documents/s")
+    texts = [p for p in paths if p not in pages]
+    if texts:
+        text_s = _timed(lambda: [parse_raw(read_bytes(data[p], p.name)) for p in texts])
+        print(f"real text read+parse:    {len(texts) / text_s:7.1f} documents/s  ({len(texts)} texts)")
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'real.db'}")
+        init_db(engine)
+        t0 = time.perf_counter()
+        for p in paths:
+            raw = read_bytes(data[p], p.name)
+            with session(engine) as s:
+                ingest_document(s, parse_raw(raw), source_name=raw.name, sha256=raw.sha256)
+        total = time.perf_counter() - t0
+        engine.dispose()
+    print(f"real end to end (store): {len(paths) / total:7.1f} documents/s  "
+          f"{(n_pages + len(texts)) / total:6.1f} pages/s (a text counted as one page)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=100, help="copies of the four samples to store")
+    ap.add_argument("--real", type=Path, default=REAL, help="a folder of real protocols (.pdf, .txt)")
     args = ap.parse_args()
+    if args.real.is_dir():
+        real(args.real)
     paths = sample_paths()
 
     # Parse: read → clean → parse, repeated until ~2 s have passed.
