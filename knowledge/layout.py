@@ -300,7 +300,8 @@ def _form(rows: list[_Row], start: int, margin: float) -> tuple[list[str], int] 
 
     def label_cell(row: _Row) -> bool:
         first = row.cells[0]
-        return first.bold and abs(first.x0 - margin) <= 6 and len(_LEADER.sub("", first.text)) <= 40
+        return (first.bold and abs(first.x0 - margin) <= 6 and len(_LEADER.sub("", first.text)) <= 40
+                and not first.text.startswith("§"))
 
     first = rows[start]
     if not label_cell(first):
@@ -343,7 +344,7 @@ def _form(rows: list[_Row], start: int, margin: float) -> tuple[list[str], int] 
         if values:
             labels[-1].values.append("\t".join(values))
         i += 1
-    if len(labels) < 2 or not any(label.values for label in labels):
+    if sum(bool(label.values) for label in labels) < 2:  # a form pairs labels with values, again and again
         return None
     lines: list[str] = []
     for label in labels:

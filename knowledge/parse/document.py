@@ -242,7 +242,7 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
     doc = ParsedDocument(
         kind=kind,
         title=plan_title(lines) if kind == "plan" else None,
-        organisation=organisation(text),
+        organisation=organisation("\n".join(furniture_lines or [])) or organisation(text),  # the header first
         body=body,
         meeting_date=meeting_date,
         time=meeting_time(preamble) if kind == "protocol" else None,

@@ -107,6 +107,9 @@ def _numbers(spec: str) -> list[int]:
     return out
 
 
+_LABELLED = re.compile(r"^([A-ZÅÄÖ][^:()]{1,40}):[ \t]*(.*)$")
+
+
 def parse_attendance(lines: list[str]) -> list[Attendee]:
     """The list of members present, from the lines before the first §."""
     role: str | None = None
@@ -116,10 +119,15 @@ def parse_attendance(lines: list[str]) -> list[Attendee]:
         line = re.sub(r"[*_]+", "", raw).strip()
         if not line:
             continue
+        labelled = _LABELLED.match(line)  # "Beslutande: Karin Ek (C), ordförande" (a cover's label and value)
+        head = labelled.group(1) if labelled else line
         for pattern, new_role in _ROLE_HEADINGS:
-            if pattern.match(line) and not PERSON_PATTERN.search(line.split("\t")[0][:60] if "(" in line else ""):
+            if pattern.match(head) and (labelled or not PERSON_PATTERN.search(
+                    line.split("\t")[0][:60] if "(" in line else "")):
                 role, active = new_role, new_role is not None
                 break
+        if labelled:
+            line = labelled.group(2)
         if not active:
             continue
         m = PERSON_PATTERN.search(line) or _ROW.match(line)

@@ -50,3 +50,18 @@ def text_to_pdf(text: str, *, font_size: float = 9, user_password: str | None = 
         pdf.add_page()
         pdf.multi_cell(0, font_size * 0.5, page_text.expandtabs(4))
     return bytes(pdf.output())
+
+
+def placed_pdf(pages: list[list[tuple[float, float, str, float, bool]]]) -> bytes:
+    """A PDF of text placed where a template places it: each page a list of (x mm, y mm from the
+    top, text, size pt, bold). DejaVu Sans and DejaVu Sans Bold, so the layout step sees two fonts."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=False)
+    pdf.add_font("dejavu", "", str(unicode_font()))
+    pdf.add_font("dejavu", "B", str(unicode_font().with_name("DejaVuSans-Bold.ttf")))
+    for items in pages:
+        pdf.add_page()
+        for x, y, text, size, bold in items:
+            pdf.set_font("dejavu", "B" if bold else "", size)
+            pdf.text(x, y, text)
+    return bytes(pdf.output())
