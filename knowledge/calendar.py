@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlmodel import Session, col, select
 
-from knowledge.models import Body, Event, Meeting, Organisation
+from knowledge.models import Body, Event, Meeting
 from knowledge.parse.dates import parse_swedish_date, swedish
+from knowledge.registry import Registry
 from knowledge.search import fold
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -188,18 +189,8 @@ def ensure_body(s: Session, name: str, organisation: str | None) -> Body | None:
     body = find_body(s, name)
     if body is not None or not organisation:
         return body
-    from knowledge.store import short_name
-
-    org = s.exec(select(Organisation).where(Organisation.name == organisation.strip())).first()
-    if org is None:
-        org = Organisation(name=organisation.strip())
-        s.add(org)
-        s.flush()
-    body = Body(organisation_id=org.id, name=" ".join(name.split()), short=short_name(name),
-                name_key=fold(name))
-    s.add(body)
-    s.flush()
-    return body
+    registry = Registry(s)  # the same rows an ingest would find or make
+    return registry.body(registry.organisation(organisation).organisation, name)
 
 
 # --------------------------------------------------------------------------- changes

@@ -58,6 +58,7 @@ class Furniture:
     dnr: str | None = None  # the protocol's own dnr series ("24HSN1")
     pages: int | None = None  # "7(25)" → 25
     dates: list[date] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the header and footer lines themselves, once each
 
 
 def _unbold(text: str) -> str:
@@ -429,6 +430,7 @@ def extract_furniture(text: str) -> Furniture:
         dnr=_most_common(dnrs),
         pages=max(pages) if pages else None,
         dates=dates,
+        lines=list(dict.fromkeys(line.strip() for line in headers + edges if line.strip())),
     )
 
 
@@ -447,7 +449,7 @@ def furniture_facts(lines: list[str]) -> Furniture:
         with contextlib.suppress(ValueError):
             dates.append(date.fromisoformat(m.group(0)))
     bodies = [name for _, _, name in find_bodies(joined)]
-    return Furniture(body=bodies[0] if bodies else None, date=_most_common(dates), dates=dates)
+    return Furniture(body=bodies[0] if bodies else None, date=_most_common(dates), dates=dates, lines=list(lines))
 
 
 def _most_common(values: list):

@@ -186,8 +186,29 @@ def migrate(engine: Engine) -> None:
         if current is not None and current == _head():
             return  # every start after the first: one query
         conn.rollback()
-        with migration_lock(conn):
+        with migration_lock(conn), _foreign_keys_off(conn):
             _migrate(conn)
+
+
+@contextmanager
+def _foreign_keys_off(conn):
+    """SQLite: foreign keys off while migrating, as Alembic advises for batch migrations. A
+    batch migration copies a table, drops it and renames the copy; with foreign keys on, the
+    drop deletes (or refuses to delete) the rows of other tables that refer to it. Checked
+    whole afterwards; elsewhere a no-op."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection  # outside any transaction: the pragma is ignored inside one
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        conn.rollback()
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        raw.execute("PRAGMA foreign_keys=ON")
+    if broken:
+        raise SchemaError(f"Migreringen lämnade {len(broken)} rader som pekar på rader som inte finns: {broken[:5]}")
 
 
 @contextmanager

@@ -30,6 +30,7 @@ class Organisation(SQLModel, table=True):
     __tablename__ = "organisations"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
+    key: str = Field(default="", index=True)  # knowledge.identity.organisation_key: one per spelling
 
 
 class Body(SQLModel, table=True):
@@ -41,6 +42,18 @@ class Body(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisations.id", index=True)
     name: str
     short: str  # "HSN": initials of the name's words and compound parts
+    name_key: str = Field(index=True)
+    # the nämnd or styrelse an utskott belongs to ("Kommunstyrelsens arbetsutskott" → Kommunstyrelsen)
+    parent_id: int | None = Field(default=None, foreign_key="bodies.id", ondelete="SET NULL")
+
+
+class BodyName(SQLModel, table=True):
+    """Every name a body goes by (folded): its own, its initials, "KSAU", "arbetsutskottet"."""
+
+    __tablename__ = "body_names"
+    __table_args__ = (UniqueConstraint("body_id", "name_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="bodies.id", ondelete="CASCADE", index=True)
     name_key: str = Field(index=True)
 
 
@@ -98,7 +111,8 @@ class Document(SQLModel, table=True):
 
 
 class Case(SQLModel, table=True):
-    """One diarienummer of one organisation; its title is that of its latest paragraph."""
+    """One diarienummer of one organisation; its title is that of its latest paragraph. A
+    non-routine § without a dnr is a case of its own (``dnr`` "", ``dnr_norm`` "§body:date:number")."""
 
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("organisation_id", "dnr_norm"),)
@@ -106,9 +120,37 @@ class Case(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisations.id")
     dnr: str  # as first written
     dnr_norm: str = Field(index=True)
+    series: str = Field(default="", index=True)  # "HSN" of "24HSN2937": which organisation a dnr belongs to
     title: str = ""
     first_date: dt.date | None = None
     last_date: dt.date | None = Field(default=None, index=True)
+
+
+class CaseLink(SQLModel, table=True):
+    """A matter that moved on under another number: a nämnd's § that a KS or KF ärende cites
+    ("Tekniska nämnden har den 18 maj 2026, § 28 behandlat ärendet"), a beredning."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("case_id", "other_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", ondelete="CASCADE", index=True)
+    other_id: int = Field(foreign_key="cases.id", ondelete="CASCADE", index=True)
+    kind: str = "behandlad"  # beredning | behandlad | bordlagd | återremitterad | yttrande
+
+
+class ParagraphRef(SQLModel, table=True):
+    """A § that a paragraph says handled the same matter ("Tekniska nämnden har den 18 maj 2026,
+    § 28 behandlat ärendet", a beredning): resolved to a case link when both are stored, in
+    whichever order the documents come."""
+
+    __tablename__ = "paragraph_refs"
+    __table_args__ = (Index("ix_paragraph_refs_target", "body_key", "date", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    paragraph_id: int = Field(foreign_key="paragraphs.id", ondelete="CASCADE", index=True)
+    body_key: str  # the folded name of the body that handled it
+    date: dt.date
+    number: int
+    kind: str = "behandlad"
 
 
 class Paragraph(SQLModel, table=True):
@@ -154,12 +196,22 @@ class Decision(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    """One politician of one organisation, however documents spell the name
+    (`knowledge.identity.match_person`); ``parties`` are all the parties they have been printed with."""
+
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("name_key", "party"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name_key", "party", name="uq_people_organisation_id_name_key_party"),
+    )
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisations.id", index=True)
     name: str
     name_key: str = Field(index=True)
+    family_key: str = Field(default="", index=True)  # the folded family name: where variants are looked for
     party: str = ""  # "" when the protocol names no party
+    parties: list[str] = _json()
+    # the spellings merged into this person ("Per Tranberg" for "Per-Gordon Tranberg"), for the report
+    variants: list[str] = _json()
 
 
 class _PersonRef(SQLModel):

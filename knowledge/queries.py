@@ -15,10 +15,13 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from knowledge import search
+from knowledge.identity import same_person_name
 from knowledge.models import (
     Abstention,
     Body,
+    BodyName,
     Case,
+    CaseLink,
     Decision,
     Document,
     Figure,
@@ -40,6 +43,7 @@ from knowledge.views import (
     FigureReport,
     FigureView,
     HandlingView,
+    IdentityReport,
     MeetingView,
     MotionView,
     NoteView,
@@ -150,7 +154,11 @@ def case_by_id(s: Session, case_id: int) -> CaseCard | None:
     if case is None:
         return None
     org = s.get(Organisation, case.organisation_id)
-    paragraphs = s.exec(select(Paragraph).where(Paragraph.case_id == case_id)).all()
+    # the matter as it moved on under other numbers too ("Tekniska nämnden har … § 28 behandlat ärendet")
+    linked = {a if b == case_id else b for a, b in s.exec(
+        select(CaseLink.case_id, CaseLink.other_id).where((CaseLink.case_id == case_id) | (CaseLink.other_id == case_id))
+    ).all()}
+    paragraphs = s.exec(select(Paragraph).where(col(Paragraph.case_id).in_([case_id, *linked]))).all()
     ctx = _Ctx(s)
     handlings = _handlings(s, ctx, list(paragraphs), {case.id: (case.dnr, case.title)})
     handlings.sort(
@@ -446,10 +454,14 @@ def bodies(s: Session) -> list[BodyView]:
 
 
 def find_bodies(s: Session, text: str) -> list[BodyView]:
-    """"hsn", "HSU", "nämnden", "utskottet", "hälso", a typo → the best matching bodies."""
+    """"hsn", "HSU", "nämnden", "utskottet", "hälso", a typo → the best matching bodies. A name
+    a body goes by ("KSAU", "kommunstyrelsens arbetsutskott") finds it first."""
     query = fold(_clean(text))
     if not query:
         return []
+    named = set(s.exec(select(BodyName.body_id).where(BodyName.name_key == query)).all())
+    if named:
+        return [b for b in bodies(s) if b.id in named]
     scored: list[tuple[float, BodyView]] = []
     for b in bodies(s):
         name = fold(b.name)
@@ -645,3 +657,35 @@ def stats(s: Session) -> StoreStats:
         bodies=s.exec(select(func.count(Body.id))).one(),
         last_ingest=last,
     )
+
+
+def identity_report(s: Session) -> IdentityReport:
+    """Organisations, bodies with every name they go by, people whose spellings were merged,
+    and pairs of people or bodies that look alike but were kept apart."""
+    docs = dict(s.exec(select(Document.organisation_id, func.count(Document.id)).group_by(Document.organisation_id)).all())
+    organisations = [(org.name or None, docs.get(org.id, 0)) for org in s.exec(select(Organisation).order_by(Organisation.name)).all()
+                     if docs.get(org.id) or org.name]
+    names: dict[int, list[str]] = defaultdict(list)
+    for body_id, key in s.exec(select(BodyName.body_id, BodyName.name_key).order_by(BodyName.id)).all():
+        names[body_id].append(key)
+    all_bodies = s.exec(select(Body).order_by(Body.organisation_id, Body.name)).all()
+    by_id = {b.id: b for b in all_bodies}
+    org_names = dict(s.exec(select(Organisation.id, Organisation.name)).all())
+    bodies = [(org_names.get(b.organisation_id) or None, b.name, by_id[b.parent_id].name if b.parent_id in by_id else None,
+               [n for n in names[b.id] if n != b.name_key]) for b in all_bodies]
+    people = s.exec(select(Person).order_by(Person.organisation_id, Person.family_key, Person.name)).all()
+    merged = [(p.name, p.party, list(p.variants)) for p in people if p.variants]
+    apart: list[tuple[str, str]] = []
+    groups: dict[tuple, list[Person]] = defaultdict(list)
+    for p in people:
+        groups[(p.organisation_id, p.family_key)].append(p)
+    for group in groups.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if same_person_name(a.name, b.name):
+                    apart.append((f"{a.name} ({a.party or '–'})", f"{b.name} ({b.party or '–'})"))
+    for i, a in enumerate(all_bodies):
+        for b in all_bodies[i + 1:]:
+            if a.organisation_id == b.organisation_id and (a.short == b.short or fuzz.ratio(a.name_key, b.name_key) >= 88):
+                apart.append((a.name, b.name))
+    return IdentityReport(organisations, bodies, merged, apart)

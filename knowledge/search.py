@@ -78,19 +78,18 @@ def looks_like_dnr(value: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:dnr\.?:?\s*)?\d{2}\s?[a-zåäö]{1,6}\s?\d{1,6}\s*", value, re.I))
 
 
-_DNR_PARTS = re.compile(r"(?P<pre>\d{2})?(?P<series>[A-ZÅÄÖ]+)(?P<rest>[\d\-]*)")
+_SERIES = re.compile(r"[A-ZÅÄÖ]+")
 
 
 def dnr_series_year(norm: str) -> tuple[str, str]:
-    """("HSN", "24") for "24HSN2937", ("HSN", "2025") for "HSN656-2025": to narrow typo search."""
-    m = _DNR_PARTS.match(norm)
+    """("HSN", "24") for "24HSN2937", ("HSN", "2025") for "HSN656-2025", ("BUN", "2026") for
+    "2026.034BUN", ("SLK", "2024") for "SLK2024-00074": to narrow typo search."""
+    m = _SERIES.search(norm)
     if not m:
         return "", ""
-    year = m["pre"] or ""
-    if not year:
-        found = re.search(r"(?:19|20)\d\d", m["rest"] or "")
-        year = found.group(0) if found else ""
-    return m["series"], year
+    before, after = norm[:m.start()], norm[m.end():]
+    found = re.match(r"(?:19|20)\d\d|\d\d", before) or re.search(r"(?:19|20)\d\d", after)
+    return m.group(0), found.group(0) if found else ""
 
 
 def tokens(folded: str) -> list[str]:
@@ -396,20 +395,16 @@ def fuzzy_titles(s: Session, query: str, limit: int = 5) -> list[Scored]:
 
 
 def nearest_dnrs(s: Session, dnr: str, limit: int = 5) -> list[Scored]:
-    """Known dnrs closest to ``dnr`` (a typo), narrowed to the same series and year first."""
+    """Known dnrs closest to ``dnr`` (a typo) of the same series, the same year first."""
     norm = normalise_dnr(dnr)
     if not norm:
         return []
     idx = _index(s)
     series, year = dnr_series_year(norm)
-    def everything() -> tuple[tuple[str, ...], tuple[int, ...]]:  # any series: last resort
-        norms = tuple(n for ns, _ in idx.by_series.values() for n in ns)
-        return norms, tuple(i for _, ids in idx.by_series.values() for i in ids)
-
+    # only numbers of the same series: another series' case is another matter, never "near"
     pools = (
         lambda: idx.by_series_year.get((series, year), ((), ())),
         lambda: idx.by_series.get(series, ((), ())),
-        everything,
     )
     found: dict[int, float] = {}
     for pool in pools:

@@ -11,12 +11,10 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz import fuzz
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
@@ -25,7 +23,9 @@ from knowledge.models import (
     Abstention,
     Attendance,
     Body,
+    BodyName,
     Case,
+    CaseLink,
     Decision,
     Document,
     Event,
@@ -35,7 +35,7 @@ from knowledge.models import (
     Note,
     Organisation,
     Paragraph,
-    Person,
+    ParagraphRef,
     Reservation,
     ScheduleChange,
     Vote,
@@ -43,36 +43,10 @@ from knowledge.models import (
 )
 from knowledge.parse.model import ParsedDocument
 from knowledge.parse.model import Person as ParsedPerson
+from knowledge.registry import Registry, dnr_series
 from knowledge.search import fold, normalise_dnr
 
 IngestStatus = str  # "new" | "unchanged" | "replaced"
-
-_BODY_SUFFIXES = (
-    "nämnden", "nämnd", "utskottet", "utskott", "styrelsen", "styrelse", "fullmäktige",
-    "beredningen", "beredning", "rådet", "råd", "delegationen", "presidiet", "kommittén",
-)
-_SMALL_WORDS = {"och", "för", "i", "av", "med", "om", "samt", "till", "&"}
-
-
-def short_name(name: str) -> str:
-    """Initials of the words and compound parts: "Hälso- och sjukvårdsnämnden" → "HSN".
-
-    "Regionstyrelsen" → "RS", "Välfärd- och samverkansutskottet" → "VSU", "Kommunfullmäktige" → "KF".
-    """
-    letters: list[str] = []
-    for word in re.findall(r"[\wÅÄÖåäö]+", name):
-        low = word.lower()
-        if low in _SMALL_WORDS:
-            continue
-        for suffix in _BODY_SUFFIXES:
-            if low.endswith(suffix) and len(low) > len(suffix) + 1:
-                letters.append(word[0])
-                letters.append(suffix[0])
-                break
-        else:
-            letters.append(word[0])
-    return "".join(letters).upper() or name[:6].upper()
-
 
 @dataclass
 class IngestResult:
@@ -111,47 +85,24 @@ class _Writer:
         self.people: dict[tuple[str, str], int] = {}
         self.cases: dict[str, int] = {}
         self.events: list[Event] = []
+        self.registry = Registry(s)
+        self.placed = "stated"
+        self.prepared: dict[int, int | None] = {}
 
     # -- lookups -------------------------------------------------------------------------
     def organisation(self) -> Organisation:
-        name = (self.doc.organisation or "").strip()
-        if not name and self.doc.body:
-            # Not stated: the organisation that already has this body, when only one has it.
-            orgs = self.s.exec(
-                select(Body.organisation_id).where(Body.name_key == fold(self.doc.body)).distinct()
-            ).all()
-            if len(orgs) == 1:
-                return self.s.get(Organisation, orgs[0])
-        org = self.s.exec(select(Organisation).where(Organisation.name == name)).first()
-        if org is None:
-            org = Organisation(name=name)
-            self.s.add(org)
-            self.s.flush()
-        return org
+        """As the document states it, else inferred from its body and dnr series, else unknown
+        (`knowledge.registry`); a stated one brings home a body first filed as unknown."""
+        series = {dnr_series(normalise_dnr(p.dnr)) for p in self.doc.paragraphs if p.dnr} - {""}
+        placed = self.registry.organisation(self.doc.organisation, self.doc.body, series)
+        self.placed = placed.how
+        if placed.how == "stated":
+            self.registry.adopt(placed.organisation, self.doc.body)
+        return placed.organisation
 
-    def body(self, name: str | None) -> Body | None:
-        name = " ".join((name or "").split())
-        if not name:
-            return None
-        key = fold(name)
-        body = self.s.exec(
-            select(Body).where(Body.organisation_id == self.org.id, Body.name_key == key)
-        ).first()
-        if body is None:
-            body = self.similar_body(name, key)
-        if body is None:
-            body = Body(organisation_id=self.org.id, name=name, short=short_name(name), name_key=key)
-            self.s.add(body)
-            self.s.flush()
-        return body
-
-    def similar_body(self, name: str, key: str) -> Body | None:
-        """A known body of the organisation spelled a little differently ("sjukvårsutskottet")."""
-        short = short_name(name)
-        for body in self.s.exec(select(Body).where(Body.organisation_id == self.org.id)).all():
-            if body.short == short and fuzz.ratio(key, body.name_key) >= 94:
-                return body
-        return None
+    def body(self, name: str | None, within: Body | None = None) -> Body | None:
+        parent = self.doc.body_parent if name == self.doc.body else None
+        return self.registry.body(self.org, name, parent=parent, within=within)
 
     def _all_people(self) -> list[ParsedPerson]:
         doc = self.doc
@@ -161,33 +112,32 @@ class _Writer:
         return [x for x in people if x.name]
 
     def resolve_people(self) -> None:
-        """Every named person of the document: found or created, in two statements."""
+        """Every named person of the document: the same person under any spelling of the name."""
         wanted = {(fold(p.name), p.party or ""): " ".join(p.name.split()) for p in self._all_people()}
-        if not wanted:
-            return
-        names = {k[0] for k in wanted}
-        for pid, key, party in self.s.exec(
-            select(Person.id, Person.name_key, Person.party).where(col(Person.name_key).in_(names))
-        ).all():
-            if (key, party) in wanted:
-                self.people[(key, party)] = pid
-        missing = [
-            {"name": name, "name_key": key[0], "party": key[1]}
-            for key, name in wanted.items()
-            if key not in self.people
-        ]
-        if missing:
-            rows = _insert_returning(self.s, Person, missing)
-            for row, values in zip(rows, missing, strict=True):
-                self.people[(values["name_key"], values["party"])] = row[0]
+        self.people = self.registry.people(self.org, wanted)
 
-    def resolve_cases(self) -> None:
-        """Case ids for every dnr of the document (organisation + normalised dnr)."""
+    def case_key(self, p, body: Body | None) -> str:
+        """The key of the case a paragraph belongs to: its normalised dnr; for a non-routine §
+        without one, a case of its own ("§body:date:number"), so that its title finds it."""
+        if p.dnr:
+            return normalise_dnr(p.dnr)
+        if p.routine or body is None or self.doc.meeting_date is None:
+            return ""
+        return f"§{body.id}:{self.doc.meeting_date.isoformat()}:{p.number}"
+
+    def resolve_cases(self, body: Body | None) -> None:
+        """Case ids for every dnr of the document (organisation + normalised dnr), and for each
+        non-routine § without a dnr that no beredning ties to a case already."""
         wanted: dict[str, str] = {}
+        self.prepared = {}
         for p in self.doc.paragraphs:
-            norm = normalise_dnr(p.dnr) if p.dnr else ""
+            if not p.dnr:
+                self.prepared[p.number] = self.prepared_case(p)
+                if self.prepared[p.number] is not None:
+                    continue
+            norm = self.case_key(p, body)
             if norm and norm not in wanted:
-                wanted[norm] = " ".join(p.dnr.split())
+                wanted[norm] = " ".join(p.dnr.split()) if p.dnr else ""
         if not wanted:
             return
         for cid, norm in self.s.exec(
@@ -197,7 +147,7 @@ class _Writer:
         ).all():
             self.cases[norm] = cid
         missing = [
-            {"organisation_id": self.org.id, "dnr": dnr, "dnr_norm": norm, "title": ""}
+            {"organisation_id": self.org.id, "dnr": dnr, "dnr_norm": norm, "title": "", "series": dnr_series(norm)}
             for norm, dnr in wanted.items()
             if norm not in self.cases
         ]
@@ -293,7 +243,7 @@ class _Writer:
         self.s.flush()
 
         self.resolve_people()
-        self.resolve_cases()
+        self.resolve_cases(body)
         _insert(self.s, Attendance, [
             {
                 "document_id": document.id,
@@ -308,6 +258,7 @@ class _Writer:
 
         paragraphs = self.write_paragraphs(document, body, meeting)
         by_number = {p.number: p for p in paragraphs}
+        self.link_cases(body, paragraphs)
         self.write_figures(document, body, by_number)
         self.write_schedule_changes(document, body, by_number)
 
@@ -387,7 +338,8 @@ class _Writer:
                     "document_id": document.id,
                     "body_id": body.id if body else None,
                     "meeting_id": meeting.id if meeting else None,
-                    "case_id": self.cases.get(norm) if norm else self.prepared_case(p),
+                    "case_id": self.cases.get(norm) if norm else (
+                        self.prepared.get(p.number) or self.cases.get(self.case_key(p, body))),
                     "date": day,
                     "number": p.number,
                     "title": p.title,
@@ -478,7 +430,7 @@ class _Writer:
         self, document: Document, body: Body | None, by_number: dict
     ) -> None:
         for change in self.doc.schedule_changes:
-            target = self.body(change.body) or body
+            target = self.body(change.body, within=body) or body
             para = by_number.get(change.paragraph)
             self.s.add(
                 ScheduleChange(
@@ -579,6 +531,62 @@ class _Writer:
                 },
             )
         )
+
+    def link_cases(self, body: Body | None, written: list[_Written]) -> None:
+        """Record where else each § says its matter was handled (a beredning, "Tekniska nämnden
+        har den 18 maj 2026, § 28 behandlat ärendet"), and link the two cases when both §§ are
+        stored: the ones this document names, and the stored ones that name this document's §§."""
+        refs = []
+        for row, p in zip(written, self.doc.paragraphs, strict=True):
+            named = [(h.body, h.date, h.paragraph, h.kind or "behandlad") for h in p.prior_handlings]
+            if p.prepared_by:
+                named.append((p.prepared_by.body, p.prepared_by.date, p.prepared_by.paragraph, "beredning"))
+            for name, day, number, kind in named:
+                if not (name and day and number is not None):
+                    continue
+                target = self.registry.find_body(self.org, name, within=body)
+                refs.append({"paragraph_id": row.id, "body_key": target.name_key if target else fold(name),
+                             "date": day, "number": number, "kind": kind})
+        _insert(self.s, ParagraphRef, refs)
+        links: dict[tuple[int, int], str] = {}
+        case_of = {row.id: row.case_id for row in written}
+        for ref in refs:  # what this document names, among the stored §§
+            for target_case in self.cases_at(ref["body_key"], ref["date"], ref["number"]):
+                self.add_link(links, case_of[ref["paragraph_id"]], target_case, ref["kind"])
+        if body is not None and self.doc.meeting_date is not None and written:
+            names = self.registry.names_of(body)
+            for source_case, number, kind in self.s.exec(  # stored §§ that name this document's
+                select(Paragraph.case_id, ParagraphRef.number, ParagraphRef.kind)
+                .join(Paragraph, Paragraph.id == ParagraphRef.paragraph_id)
+                .join(Document, Document.id == Paragraph.document_id)
+                .where(col(ParagraphRef.body_key).in_(names), ParagraphRef.date == self.doc.meeting_date,
+                       col(ParagraphRef.number).in_([w.number for w in written]),
+                       Document.organisation_id == self.org.id)
+            ).all():
+                for w in written:
+                    if w.number == number:
+                        self.add_link(links, source_case, w.case_id, kind)
+        if links:
+            have = set(self.s.exec(select(CaseLink.case_id, CaseLink.other_id).where(
+                col(CaseLink.case_id).in_(sorted({a for a, _ in links})))).all())
+            _insert(self.s, CaseLink, [{"case_id": a, "other_id": b, "kind": k}
+                                       for (a, b), k in links.items() if (a, b) not in have])
+
+    def cases_at(self, body_key: str, day: date, number: int) -> list[int]:
+        """The cases of the stored § ``number`` of ``day`` of a body of this organisation."""
+        return [cid for cid in self.s.exec(
+            select(Paragraph.case_id)
+            .join(Body, Body.id == Paragraph.body_id)
+            .join(BodyName, BodyName.body_id == Body.id, isouter=True)
+            .where(Body.organisation_id == self.org.id, Paragraph.date == day, Paragraph.number == number,
+                   (Body.name_key == body_key) | (BodyName.name_key == body_key))
+            .distinct()
+        ).all() if cid is not None]
+
+    @staticmethod
+    def add_link(links: dict[tuple[int, int], str], a: int | None, b: int | None, kind: str) -> None:
+        if a is not None and b is not None and a != b:
+            links.setdefault((min(a, b), max(a, b)), kind)
 
     def refresh_cases(self, case_ids: set[int]) -> None:
         """Title = the latest paragraph's title; dates span its paragraphs; orphans go."""

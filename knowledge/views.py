@@ -159,6 +159,16 @@ class StoreStats:
 
 
 @dataclass(frozen=True)
+class IdentityReport:
+    """What the store made one, and what it kept apart (`knowledge.registry`)."""
+
+    organisations: list[tuple[str | None, int]]  # (name, None when not stated; documents)
+    bodies: list[tuple[str | None, str, str | None, list[str]]]  # (organisation, name, parent, other names)
+    merged_people: list[tuple[str, str, list[str]]]  # (name, party, spellings merged into it)
+    kept_apart: list[tuple[str, str]]  # ("Per Tranberg (M)", "Per Tranberg (S)"): alike, not merged
+
+
+@dataclass(frozen=True)
 class CaseLookup:
     """The answer to "/beslut ARG": a card when one case is clearly meant, else candidates.
 

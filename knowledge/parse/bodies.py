@@ -107,15 +107,16 @@ def _adjective_bodies(text: str, taken: list[tuple[int, int, str]]) -> list[tupl
 def own_name(name: str) -> tuple[str, str | None]:
     """(the body's own name, the body it belongs to) for "<nämnd>s <name>utskottet":
     "Hälso- och sjukvårdsnämndens välfärd- och samverkansutskottet" → ("Välfärd- och
-    samverkansutskottet", "Hälso- och sjukvårdsnämnden"). A generic utskott or presidium is
-    named by its parent ("Kommunstyrelsens arbetsutskott"), and a one-part name has no parent."""
+    samverkansutskottet", "Hälso- och sjukvårdsnämnden"). A generic utskott or presidium keeps
+    its parent in its name ("Kommunstyrelsens arbetsutskott", "Kommunstyrelsen"); a one-part
+    name has no parent."""
     m = re.match(r"^(.+?s)\s+((?:[\wåäöÅÄÖé]+-\s+(?:och|samt)\s+)?[\wåäöÅÄÖé]+)$", name)
     if not m or not re.search(r"(?:nämnden|nämnd|styrelsen|styrelse|fullmäktige)s$", m.group(1), re.I):
         return name, None
     part = m.group(2)
-    if re.fullmatch(r"(?:arbets)?utskott(?:et)?|presidi(?:um|et)", part, re.I):
-        return name, None
     parent = normalise_body(m.group(1))
+    if re.fullmatch(r"(?:arbets)?utskott(?:et)?|presidi(?:um|et)", part, re.I):
+        return name, parent  # "Kommunstyrelsens arbetsutskott" keeps its parent in its name
     part = _definite(part.lower())
     return part[:1].upper() + part[1:], parent
 

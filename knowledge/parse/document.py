@@ -27,14 +27,16 @@ from knowledge.parse.meeting import (
     labelled_date,
     meeting_place,
     meeting_time,
-    organisation,
     plan_title,
     signed_chair,
     stated_chair,
+    stated_organisation,
+    title_lines,
 )
 from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
 from knowledge.parse.people import parse_attendance
+from knowledge.parse.references import handled_elsewhere
 from knowledge.parse.routine import is_routine
 from knowledge.parse.sections import Sections, split_sections
 
@@ -141,6 +143,13 @@ def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | No
         text=text,
         **_debate(sections, known_bodies, meeting_date.year if meeting_date else None),
     )
+    # where else the matter was handled ("Tekniska nämnden har den 18 maj 2026, § 28 behandlat
+    # ärendet"): the store links the cases
+    stated = {(h.body, h.date, h.paragraph) for h in paragraph.prior_handlings}
+    paragraph.prior_handlings += [
+        h for h in handled_elsewhere(text, known_bodies, meeting_date.year if meeting_date else None)
+        if (h.body, h.date, h.paragraph) not in stated
+    ]
     return paragraph, decision
 
 
@@ -225,7 +234,7 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
     # only when the frame names none.
     first_lines = header_body(preamble) if kind == "protocol" else None
     if furniture.body:
-        body = own_name(normalise_body(furniture.body))[0]
+        body = normalise_body(furniture.body)
     elif first_lines:
         body = resolve(first_lines, known)
     elif deciders:
@@ -233,6 +242,7 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
     else:
         body = _dominant(known)
 
+    body, parent = own_name(body) if body else (body, None)
     attendance = parse_attendance(preamble)
     # the signature ("Ordförande: Anna Ek" beside or under its label) wins over an
     # "(ordförande)" mark in the members list: that member may be absent and replaced
@@ -242,8 +252,10 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
     doc = ParsedDocument(
         kind=kind,
         title=plan_title(lines) if kind == "plan" else None,
-        organisation=organisation("\n".join(furniture_lines or [])) or organisation(text),  # the header first
+        # a plan has no cover of labels: its title lines are where it states its organisation
+        organisation=stated_organisation(furniture.lines, preamble if kind == "protocol" else title_lines(lines)),
         body=body,
+        body_parent=parent,
         meeting_date=meeting_date,
         time=meeting_time(preamble) if kind == "protocol" else None,
         place=meeting_place(preamble) if kind == "protocol" else None,

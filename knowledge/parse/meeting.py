@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from datetime import date
 
+from knowledge.identity import organisation_name
 from knowledge.parse.dates import find_dates
 from knowledge.parse.people import NAME
 from knowledge.parse.text import strip_markup
@@ -19,7 +20,7 @@ _PLAN_WORDS = re.compile(
 )
 _TIME = re.compile(r"\b(?:kl\.?|klockan)?\s*(\d{1,2})[.:](\d{2})\s*(?:[-–]|till)\s*(\d{1,2})[.:](\d{2})\b")
 _ORG = re.compile(
-    r"\b(Region\s+[A-ZÅÄÖ][a-zåäö]{1,40}(?:\s+[A-ZÅÄÖ][a-zåäö]{1,40})?|[A-ZÅÄÖ][a-zåäö]{1,40}\s+kommun|"
+    r"\b(Region\s+[A-ZÅÄÖ][a-zåäö]{1,40}(?:\s+[A-ZÅÄÖ][a-zåäö]{1,40})?|[A-ZÅÄÖ][a-zåäö]{1,40}\s+kommuns?|"
     r"Landstinget\s+[A-ZÅÄÖ][a-zåäö]{1,40}|[A-ZÅÄÖ][a-zåäö]{1,40}s\s+läns\s+landsting|[A-ZÅÄÖ][a-zåäö]{1,40}s?\s+Stads?)\b"
 )
 _NOT_ORG_WORDS = {"region", "regionen"}
@@ -36,12 +37,35 @@ def document_kind(has_paragraphs: bool, text: str) -> str:
     return "unknown"
 
 
+def title_lines(lines: list[str]) -> list[str]:
+    """A plan's or report's title page: its first short lines that are not sentences."""
+    out = []
+    for line in [ln for ln in lines if ln.strip()][:12]:
+        s = strip_markup(line)
+        if len(s) > 90 or s.endswith("."):
+            break
+        out.append(s)
+    return out
+
+
 def plan_title(lines: list[str]) -> str | None:
     """A plan's title when one of its first lines names it ("Verksamhetsplan 2024–2026")."""
     for line in lines[:15]:
         s = strip_markup(line)
         if 0 < len(s) <= 90 and _PLAN_WORDS.search(s) and not s.endswith("."):
             return s
+    return None
+
+
+def stated_organisation(header: list[str], cover: list[str]) -> str | None:
+    """The region or municipality the document states as its own: in its running header, else
+    on its cover (the lines before the first §: "… på Alingsås kommuns digitala anslagstavla").
+    Never from the paragraphs' running text, where any organisation may be named; None when
+    the document does not state it (`knowledge.registry` then infers it from what is stored)."""
+    for lines in (header, cover):
+        found = organisation("\n".join(lines))
+        if found:
+            return organisation_name(found)
     return None
 
 

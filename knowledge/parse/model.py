@@ -166,6 +166,7 @@ class ParsedDocument(_Model):
     title: str | None = None  # a plan's or report's title
     organisation: str | None = None
     body: str | None = None
+    body_parent: str | None = None  # the nämnd or styrelse the body belongs to, when the document says
     meeting_date: dt.date | None = None
     time: str | None = None
     place: str | None = None

@@ -174,12 +174,29 @@ def test_upgrading_a_store_of_the_first_release_keeps_its_rows(empty):
             "INSERT INTO schedule_changes (document_id, from_date, to_date, quote) "
             "VALUES (1, '2024-10-04', '2024-10-03', 'att flytta nämndens sammanträde')"
         ))
+        # rows that refer to tables later migrations copy on SQLite (bodies, people)
+        conn.execute(text("INSERT INTO organisations (id, name) VALUES (1, 'Region Västernorrlands')"))
+        conn.execute(text("INSERT INTO bodies (id, organisation_id, name, short, name_key) "
+                          "VALUES (1, 1, 'Hälso- och sjukvårdsnämnden', 'HSN', 'halso och sjukvardsnamnden')"))
+        conn.execute(text("INSERT INTO meetings (id, uid, sequence, body_id, date, status, updated_at) "
+                          "VALUES (1, 'u1', 0, 1, '2024-09-04', 'held', '2024-09-05 12:00:00')"))
+        conn.execute(text("INSERT INTO paragraphs (id, document_id, body_id, number, title, is_proposal, routine, "
+                          "sections, prior_handlings, delges, text) "
+                          "VALUES (1, 1, 1, 98, 'Handlingsplan', false, false, '{}', '[]', '[]', '')"))
+        conn.execute(text("INSERT INTO people (id, name, name_key, party) VALUES (1, 'Pia Lundin', 'pia lundin', 'SJVP')"))
+        conn.execute(text("INSERT INTO reservations (paragraph_id, position, person_id, name, name_key, party) "
+                          "VALUES (1, 0, 1, 'Pia Lundin', 'pia lundin', 'SJVP')"))
     init_db(empty)  # the bot's start upgrades
     assert _version(empty) == _head()
     with empty.connect() as conn:
         row = conn.execute(text("SELECT from_date, to_date, cancelled, quote FROM schedule_changes")).one()
     assert (str(row[0]), str(row[1]), bool(row[2])) == ("2024-10-04", "2024-10-03", False)
     assert row[3] == "att flytta nämndens sammanträde"
+    with empty.connect() as conn:
+        kept = conn.execute(text(
+            "SELECT (SELECT count(*) FROM meetings), (SELECT count(*) FROM paragraphs), "
+            "(SELECT count(*) FROM reservations WHERE person_id = 1), (SELECT parent_id FROM bodies)")).one()
+    assert tuple(kept) == (1, 1, 1, None)
     assert _diff(empty) == []
 
 

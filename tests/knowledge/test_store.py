@@ -18,7 +18,8 @@ from knowledge.models import (
     Reservation,
 )
 from knowledge.queries import full_text
-from knowledge.store import ingest_document, short_name
+from knowledge.registry import short_name
+from knowledge.store import ingest_document
 from tests.knowledge import store_docs as D
 
 # Tables whose rows an ingest writes (the store's own; other modules may register more).
