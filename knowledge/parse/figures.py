@@ -128,7 +128,7 @@ _ENTITY = re.compile(
     re.IGNORECASE,
 )
 # a body named as the one that proposes or decides, not as the one whose result it is
-_BODY_ACTS = re.compile(r"\s+(?:har\s+)?(?:\w+\s+)?(?:föresl|beslut|tillstyrk|godkän|behandl|yrka|bered|remitt)",
+_BODY_ACTS = re.compile(r"\s+(?:har\s+)?(?:\w+\s+)?(?:föresl|förslag|beslut|tillstyrk|godkän|behandl|yrka|bered|remitt)",
                         re.IGNORECASE)
 _BODY_HEAD = re.compile(r"(?:nämnd|utskott|styrelse|fullmäktige|beredning|direktion|presidi)\w*$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\btrots\b|\bmen\b", re.IGNORECASE)
@@ -253,8 +253,10 @@ def _nearest(pattern: re.Pattern[str], text: str) -> int:
     return last
 
 
-def _kind(before: str, plan: bool) -> tuple[FigureKind | None, int]:
-    """The kind the words before an amount name, and where that keyword ends."""
+def _kind(before: str, plan: bool, tense: FigureKind | None = None) -> tuple[FigureKind | None, int]:
+    """The kind the words before an amount name, and where that keyword ends. ``tense``: "prognos"
+    or "utfall" when an earlier clause of the sentence has the verb ("Kommunens resultat uppgår
+    till 125 mnkr och koncernens resultat till 91 mnkr")."""
     best: tuple[FigureKind | None, int] = (None, -1)
     for pattern, kind in _SPECIFIC:
         end = _nearest(pattern, before)
@@ -273,6 +275,8 @@ def _kind(before: str, plan: bool) -> tuple[FigureKind | None, int]:
         return "utfall", end
     if plan:  # a plan's "resultat"/"underskott" is what it budgets
         return "budget", end
+    if tense is not None:
+        return tense, end
     return None, -1
 
 
@@ -317,6 +321,18 @@ class _Sentence:
         return self._prognos_end is not None and self._prognos_end <= position
 
     @cached_property
+    def _tense_ends(self) -> tuple[int | None, int | None]:
+        future, past = _FUTURE.search(self.text), _PAST.search(self.text)
+        return (future.end() if future else None), (past.end() if past else None)
+
+    def tense_before(self, position: int) -> FigureKind | None:
+        """ "prognos" or "utfall" by the first verb of the future or past before ``position``."""
+        future, past = self._tense_ends
+        said: list[tuple[int, FigureKind]] = [(end, kind) for end, kind in ((future, "prognos"), (past, "utfall"))
+                                              if end is not None and end <= position]
+        return min(said)[1] if said else None
+
+    @cached_property
     def _sub_units(self) -> tuple[list[int], list[int]]:
         found = [(m.start(), m.end()) for m in _SUB_UNIT.finditer(self.text)]
         return [start for start, _ in found], [end for _, end in found]
@@ -343,11 +359,16 @@ class _Sentence:
             what = m.lastgroup or "own"
             found.append((m.end(), what, None if what == "own" else _entity_name(what, m.group())))
         for start, end, name in find_bodies(self.text):
-            if _BODY_ACTS.match(self.text, end) or re.search(r"\benligt\s+$", self.text[max(0, start - 10):start]):
+            if _BODY_ACTS.match(self.text, end) or re.search(r"\benligt\s+$", self.text[max(0, start - 10):start], re.I):
                 continue
             found.append((end, "body", name))
         found.sort(key=lambda t: t[0])
         return [end for end, _, _ in found], [(what, name) for _, what, name in found]
+
+    @cached_property
+    def bodies_named(self) -> int:
+        """How many bodies the sentence names as having results (two or more: a list of parts)."""
+        return len({name for what, name in self._mentions[1] if what == "body"})
 
     def named_before(self, position: int) -> tuple[int, str, str | None] | None:
         """(end, what, name) of the last entity or body named before ``position``."""
@@ -379,6 +400,8 @@ def _entity(sentence: _Sentence, position: int, ctx: _Context) -> tuple[bool, st
     end, what, name = named if named else (0, "own", None)
     if sentence.sub_unit_between(end if what in ("koncern", "economy") else 0, position):
         return False, None
+    if what == "body" and sentence.bodies_named > 1:
+        return False, None  # "socialnämnden redovisar … och barn- och ungdomsnämnden …"
     if what == "body" and ctx.body is not None and name is not None:
         return (True, None) if _same_body(name, ctx.body) else (False, None)
     return True, name
@@ -483,7 +506,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
     last_period: str | None = None
     whole = _Sentence(sentence)
     for i, amount in enumerate(amounts):
-        before = sentence[cursor:amount.start]
+        words_start, before = cursor, sentence[cursor:amount.start]
         next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
         after = sentence[amount.end:next_start]
         cursor = amount.end
@@ -498,7 +521,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
             cursor = amount.end + deviation_after.end()
             after_phrase = deviation_after.group()
         else:
-            kind, keyword_end = _kind(before, ctx.plan)
+            kind, keyword_end = _kind(before, ctx.plan, whole.tense_before(words_start))
             after_phrase = ""
         if kind is None:
             continue
@@ -538,7 +561,7 @@ _CELL = re.compile(rf"[{_MC}+]?\s?\d+(?:,\d+)?")
 # Possessive digits and blanks: "(?:\d+\s*)+" could cut a run of digits (or share the blanks between
 # cells) in exponentially many ways before failing — a 30-digit number, or a row of 30 numbers
 # with a word after them, under a header of years stalled the parser for minutes.
-_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d++(?:,\d++)?\s*+)+)$")
+_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+,])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d++(?:,\d++)?\s*+)+)$")
 _HEADER_YEAR = re.compile(r"(?<![\d\-\u2013])(?:19|20)\d\d(?![\d\-\u2013])")
 _HEADER_MONTHS = re.compile(rf"(?:{_MONTH_NAMES}|jan)\w*\.?\s*[-\u2013]\s*(?P<month>{_MONTH_NAMES}|"
                             r"jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\w*", re.IGNORECASE)
@@ -725,13 +748,17 @@ def _header_at(lines: list[str], i: int) -> tuple[list[_Column], int] | None:
     return (columns, j) if columns else None
 
 
+_ONE_NUMBER = re.compile(rf"[{_MC}+]?\s?(?:\d{{1,3}}(?:[ \u00a0]\d{{3}})++|\d++)(?:,\d++)?")
+
+
 def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str], str, int]], int]:
-    """Rows (label, numeric tokens, quote, line) under a header of ``width`` columns, and where the table ends.
+    """Rows (label, numeric cells, quote, line) under a header of ``width`` columns, and where the table ends.
 
     A label may run over lines of its own above its numbers ("Åtgärder i / handlingsplan / 0 151"),
-    and a row's numbers over several lines ("Resultat" / "-478" / "-379" / …).
+    and a row's numbers over several lines ("Resultat" / "-478" / "-379" / …): then each line is
+    one cell, "1 250" too.
     """
-    rows: list[list] = []  # [label, tokens, quote text, line]
+    rows: list[list] = []  # [label, tokens, quote text, line, cells per line or None]
     label_lines: list[str] = []
     j = 0
     while j < len(lines) and j < _TABLE_SPAN:
@@ -742,25 +769,36 @@ def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str]
             row = _ROW.match(line)
             if row:
                 cells = [c.replace(" ", "") for c in _CELL.findall(row["cells"])]
-                if not row["label"] and not label_lines and rows and len(rows[-1][1]) < width:
+                one = re.sub(r"\s", "", row["cells"]) if _ONE_NUMBER.fullmatch(row["cells"].strip()) else None
+                if not row["label"] and not label_lines and rows and _filled(rows[-1]) < width:
                     rows[-1][1] += cells  # the rest of the row above
                     rows[-1][2] += f" {row['cells']}"
+                    rows[-1][4] = rows[-1][4] + [one] if rows[-1][4] is not None and one else None
                 else:
                     label = " ".join([*label_lines, row["label"]]).strip()
-                    rows.append([label, cells, f"{label} {row['cells']}", j])
+                    rows.append([label, cells, f"{label} {row['cells']}", j, [one] if one else None])
                 label_lines = []
             elif len(line.split()) > 8:  # running prose: the table has ended
                 break
             else:
                 label_lines.append(line)
         j += 1
-    return [(label, tokens, _flat(quote), line) for label, tokens, quote, line in rows], j
+    return [(label, ones if ones and len(ones) > 1 else tokens, _flat(quote), line)
+            for label, tokens, quote, line, ones in rows], j
 
 
-def _caption_entity(caption: str) -> str | None:
-    """The koncern or fee-financed verksamhet a table's caption names ("Resultaträkning koncernen")."""
+def _filled(row: list) -> int:
+    """The cells a row has so far: its lines when each holds one number, else its numeric tokens."""
+    return len(row[4]) if row[4] is not None else len(row[1])
+
+
+def _caption_entity(caption: str) -> tuple[bool, str | None]:
+    """(whether the table is the organisation's or an entity's of it, the koncern or fee-financed
+    verksamhet its caption names: "Resultaträkning koncernen"); a table of a part is not."""
     found = [m for m in _ENTITY.finditer(caption) if m.lastgroup in ("koncern", "economy")]
-    return _entity_name(found[-1].lastgroup or "", found[-1].group()) if found else None
+    if _SUB_UNIT.search(caption, found[-1].end() if found else 0):
+        return False, None
+    return True, (_entity_name(found[-1].lastgroup or "", found[-1].group()) if found else None)
 
 
 def _table_figures(text: str, ctx: _Context) -> list[tuple[int, Figure]]:
@@ -779,12 +817,12 @@ def _table_figures(text: str, ctx: _Context) -> list[tuple[int, Figure]]:
         rows, length = _table_rows(lines[first_row:first_row + _TABLE_SPAN + _HEADER_SPAN], len(columns))
         end = first_row + length
         caption = [line for line in lines[max(0, i - 3): i + 1] if line.strip()][-3:]
-        if _SUB_UNIT.search(" ".join(caption)):  # a table for one part of the organisation
+        headline, entity = _caption_entity(" ".join(caption))
+        if not headline:  # a table for one part of the organisation
             i = end
             continue
         # the unit is stated in the caption, the header or the note under the table
         factor = _table_unit(lines[max(0, i - 3): end + 5])
-        entity = _caption_entity(" ".join(caption))
         for label, tokens, quote, line in rows if factor is not None else []:
             total = _TOTAL_ROW.fullmatch(re.sub(r"\s+", " ", label).strip(" :")) is not None
             row_kind = _row_kind(label)
