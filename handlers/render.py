@@ -120,9 +120,10 @@ def shorten(text: str, limit: int) -> str:
 
 
 def mnkr(value: float) -> str:
-    """"−277 mnkr", "1 234,5 mnkr": Swedish digits, a real minus sign."""
-    sign = "−" if value < 0 else ""
-    body = f"{abs(value):,.0f}" if float(value).is_integer() else f"{abs(value):,.1f}"
+    """"−277 mnkr", "1 234,5 mnkr", "−0,371 mnkr": Swedish digits, a real minus sign, and the
+    decimals the figure has (up to thousandths: a small nämnd's 371 tkr is not "−0,4 mnkr")."""
+    sign = "−" if round(value, 3) < 0 else ""
+    body = f"{abs(value):,.3f}".rstrip("0").rstrip(".")
     body = body.replace(",", "\u00a0").replace(".", ",")
     return f"{sign}{body} mnkr"
 

@@ -83,3 +83,12 @@ async def test_two_documents_that_disagree_give_one_line_and_both_values_with_th
     assert "”Prognosen för helåret 2024 pekar på ett underskott på 480 mnkr.”" in prognos
     assert "Utfall januari–augusti 2024 (koncernen): −610 mnkr" in text
 
+
+
+@pytest.mark.parametrize(("value", "shown"), [(-277, "−277 mnkr"), (1234.5, "1\u00a0234,5 mnkr"),
+                                              (-0.371, "−0,371 mnkr"), (4.4, "4,4 mnkr"), (-0.0, "0 mnkr")])
+def test_an_amount_keeps_the_decimals_it_has(value, shown):
+    # Överförmyndarnämnden 2018: "ett negativt resultat om 371 tkr" is not "−0,4 mnkr"
+    from handlers.render import mnkr
+
+    assert mnkr(value) == shown
