@@ -120,9 +120,10 @@ def shorten(text: str, limit: int) -> str:
 
 
 def mnkr(value: float) -> str:
-    """"−277 mnkr", "1 234,5 mnkr": Swedish digits, a real minus sign."""
-    sign = "−" if value < 0 else ""
-    body = f"{abs(value):,.0f}" if float(value).is_integer() else f"{abs(value):,.1f}"
+    """"−277 mnkr", "1 234,5 mnkr", "−0,371 mnkr": Swedish digits, a real minus sign, and the
+    decimals the figure has (up to thousandths: a small nämnd's 371 tkr is not "−0,4 mnkr")."""
+    sign = "−" if round(value, 3) < 0 else ""
+    body = f"{abs(value):,.3f}".rstrip("0").rstrip(".")
     body = body.replace(",", "\u00a0").replace(".", ",")
     return f"{sign}{body} mnkr"
 
@@ -597,11 +598,29 @@ def unknown_body(asked: str, known: Sequence[BodyView]) -> Reply:
 # --- /underskott --------------------------------------------------------------------------
 
 
+MAX_OTHERS = 2  # other values shown under a figure; the rest are counted
+
+
 def _figure(f: FigureView) -> str:
     label = FIGURE_LABELS.get(f.kind, f.kind)
     when = period(f.period)
-    head = f"<b>{esc(label)}</b>{' ' + esc(when) if when else ''}: <b>{esc(mnkr(f.value_mnkr))}</b>"
-    return f"{head}\n<i>”{esc(shorten(f.quote, 300))}”</i>\n<i>Källa: {esc(cite(f.source))}</i>"
+    about = f" ({esc(f.entity)})" if f.entity else ""
+    head = f"<b>{esc(label)}</b>{' ' + esc(when) if when else ''}{about}: <b>{esc(mnkr(f.value_mnkr))}</b>"
+    lines = [head, f"<i>”{esc(shorten(f.quote, 300))}”</i>", f"<i>Källa: {esc(cite(f.source))}</i>"]
+    lines += [_other(f, o) for o in f.others[:MAX_OTHERS]]
+    if len(f.others) > MAX_OTHERS:
+        lines.append(f"<i>… och {len(f.others) - MAX_OTHERS} äldre uppgifter med andra belopp.</i>")
+    return "\n".join(lines)
+
+
+def _other(shown: FigureView, other: FigureView) -> str:
+    """A value another source (or another sentence of the same) gives for the same figure: the
+    answer is the newest, but the sources disagree, so both are shown with where they stand."""
+    value, quote = f"<b>{esc(mnkr(other.value_mnkr))}</b>", f"<i>”{esc(shorten(other.quote, 160))}”</i>"
+    if other.source == shown.source:
+        return f"⚠️ Samma källa anger också {value}: {quote}"
+    lead = "Tidigare uppgift" if (other.source.date or date.min) < (shown.source.date or date.min) else "Annan uppgift"
+    return f"⚠️ {lead}: {value} ({esc(cite(other.source))}): {quote}"
 
 
 def _budget_rows(rep: FigureReport) -> list[FigureView]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
@@ -583,39 +584,89 @@ def figure_reports(
         by_body[f.body_id].append(f)
     reports = []
     for bid, rows in by_body.items():
+        body = ctx.body(bid)
+        # another body's result in this body's document (a nämnd's in the fullmäktige's) is a part
+        rows = [f for f in rows if not _another_body(f.entity, body)]
+        entity = {f.id: _entity(f.entity, body) for f in rows}
+        if not rows:
+            continue
         rows.sort(key=lambda f: (f.date or date.min, f.period or "", f.position, f.id))
-        views = {f.id: _figure_view(ctx, f) for f in rows}
+        views = {f.id: _figure_view(ctx, f, entity[f.id]) for f in rows}
         series: dict[str, list[FigureView]] = {}
         for f in rows:
-            series.setdefault(f.kind, []).append(views[f.id])
+            if entity[f.id] is None:
+                series.setdefault(f.kind, []).append(views[f.id])
         latest: list[FigureView] = []
         for kind in RESULT_KINDS:
             of_kind = [f for f in rows if f.kind == kind]
             if not of_kind:
                 continue
+            # the periods the newest document of this kind reports, each answered once
             newest = max(f.date or date.min for f in of_kind)
-            seen = set()
-            for f in of_kind:
-                if (f.date or date.min) == newest and (f.value_mnkr, f.period) not in seen:
-                    seen.add((f.value_mnkr, f.period))
-                    latest.append(views[f.id])
-        budget = [views[f.id] for f in sorted(
-            (f for f in rows if f.kind in BUDGET_KINDS),
-            key=lambda f: (f.kind != "budget", f.period or "", f.position),
-        )]
+            current = {(f.period, entity[f.id]) for f in of_kind if (f.date or date.min) == newest}
+            latest += _answers([f for f in of_kind if (f.period, entity[f.id]) in current], entity, views)
+        budget = sorted(
+            _answers([f for f in rows if f.kind in BUDGET_KINDS], entity, views),
+            key=lambda v: (v.kind != "budget", v.period or "", v.entity or ""),
+        )
         newest_any = max((f.date or date.min) for f in rows)
-        reports.append((newest_any, FigureReport(ctx.body(bid), latest, budget, series)))
+        reports.append((newest_any, FigureReport(body, latest, budget, series)))
     reports.sort(key=lambda t: (t[0], t[1].body.name if t[1].body else ""), reverse=True)
     return [r for _, r in reports]
 
 
-def _figure_view(ctx: _Ctx, f: Figure) -> FigureView:
+_BODY_HEAD = re.compile(r"(?:nämnd|utskott|styrelse|fullmäktige|beredning|direktion|presidi)\w*$", re.IGNORECASE)
+
+
+def _is_body(entity: str | None, body: BodyView | None) -> bool:
+    return bool(entity) and body is not None and fuzz.ratio(fold(entity), fold(body.name)) >= 90
+
+
+def _another_body(entity: str | None, body: BodyView | None) -> bool:
+    """The entity is a body, not the one whose report this is."""
+    return bool(entity and body is not None and _BODY_HEAD.search(entity)) and not _is_body(entity, body)
+
+
+def _entity(entity: str | None, body: BodyView | None) -> str | None:
+    """The figure's entity as the answer groups it: None for the body itself (the parse names it
+    when its text does: "Överförmyndarnämnden uppvisar …"), else the part ("koncernen")."""
+    return None if not entity or _is_body(entity, body) else entity
+
+
+def _recency(f: Figure) -> tuple:
+    """Newest source first; within one document the later statement (a plan's result after its
+    measures comes after its starting point)."""
+    return (f.date or date.min, f.document_id, f.position, f.id)
+
+
+def _answers(rows: list[Figure], entity: dict[int | None, str | None],
+             views: dict[int | None, FigureView]) -> list[FigureView]:
+    """One answer per kind, period and entity: the newest source's figure, with each other value
+    given for the same (the newest figure that gave it) as its ``others``, newest first. In the
+    order the rows come."""
+    groups: dict[tuple, list[Figure]] = defaultdict(list)
+    for f in rows:
+        groups[(f.kind, f.period, entity[f.id])].append(f)
+    answers = []
+    for group in groups.values():
+        ordered = sorted(group, key=_recency, reverse=True)
+        head, seen, others = ordered[0], {ordered[0].value_mnkr}, []
+        for f in ordered[1:]:
+            if f.value_mnkr not in seen:
+                seen.add(f.value_mnkr)
+                others.append(views[f.id])
+        answers.append(replace(views[head.id], others=tuple(others)))
+    return answers
+
+
+def _figure_view(ctx: _Ctx, f: Figure, entity: str | None = None) -> FigureView:
     return FigureView(
         kind=f.kind,
         value_mnkr=f.value_mnkr,
         period=f.period,
         quote=f.quote,
         source=ctx.source(f.body_id, f.date, f.paragraph_number, f.document_id),
+        entity=entity,
     )
 
 

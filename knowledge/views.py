@@ -129,14 +129,18 @@ class FigureView:
     period: str | None
     quote: str
     source: Source
+    entity: str | None = None  # the part of the organisation ("koncernen"); None: the body itself
+    # other values given for the same body, kind, period and entity, newest first: what an
+    # earlier document, or another sentence of the same one, said instead
+    others: tuple[FigureView, ...] = ()
 
 
 @dataclass(frozen=True)
 class FigureReport:
     body: BodyView | None
-    latest: list[FigureView]  # newest figure of each kind (utfall, prognos, budgetavvikelse, ...)
-    budget: list[FigureView]  # the plan's budget / tillåtet underskott rows
-    series: dict[str, list[FigureView]]  # kind → oldest first
+    latest: list[FigureView]  # one per kind, period and entity: the newest source's (utfall, prognos, ...)
+    budget: list[FigureView]  # the plan's budget / tillåtet underskott: one per kind, period and entity
+    series: dict[str, list[FigureView]]  # kind → oldest first (the body's own figures)
 
 
 @dataclass(frozen=True)

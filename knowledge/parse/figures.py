@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import pairwise
 
+from rapidfuzz import fuzz
+
+from knowledge.parse.bodies import find_bodies, normalise_body
 from knowledge.parse.dates import MONTHS
 from knowledge.parse.model import Figure, FigureKind
 
@@ -78,10 +81,10 @@ _DEVIATION = re.compile(
     r"\s+(?:den\s+)?(?:\w+\s+)?budget",
     re.IGNORECASE,
 )
-# right after an amount: "115 mnkr sämre jämfört med beslutad budget"
+# right after an amount: "115 mnkr sämre jämfört med beslutad budget", "4 400 tkr bättre än budgeterat"
 _DEVIATION_AFTER = re.compile(
     r"^\s*(?:\)\s*)?(?:är\s+)?(?:(?:sämre|bättre|lägre|högre)\s+)?(?:än|mot|jämfört\s+(?:med|mot)"
-    r"|i\s+förhållande\s+till)\s+(?:den\s+)?(?:\w+\s+)?budget(?:en)?\b",
+    r"|i\s+förhållande\s+till)\s+(?:den\s+)?(?:\w+\s+)?budget(?:en|erat)?\b",
     re.IGNORECASE,
 )
 _SPECIFIC: list[tuple[re.Pattern[str], FigureKind]] = [
@@ -93,20 +96,41 @@ _SPECIFIC: list[tuple[re.Pattern[str], FigureKind]] = [
                 r"|budgeterat\s+resultat|resultatbudget", re.IGNORECASE), "budget"),
 ]
 _GENERIC = re.compile(r"resultat|underskott|överskott", re.IGNORECASE)
-_FUTURE = re.compile(r"beräknas|bedöms|förväntas|väntas|befaras|kommer\s+att", re.IGNORECASE)
-_PAST = re.compile(r"\bblev\b|uppgick|uppgår|landade|redovisa[rd]e?\b|hittills|\bperiod|till\s+och\s+med|t\.\s?o\.\s?m\.",
+_FUTURE = re.compile(r"beräkna[rs]|bedöm(?:s|er)\b|förvänta[sdt]|väntas|befaras|kommer\s+att", re.IGNORECASE)
+_PAST = re.compile(r"\bblev\b|uppgick|uppgår|landade|redovisa[rd]e?\b|uppvisa[rd]e?\b|hittills|\bperiod|till\s+och\s+med|t\.\s?o\.\s?m\.",
                    re.IGNORECASE)
 _NEGATIVE = re.compile(r"underskott|sämre|försämr|minus|negativ", re.IGNORECASE)
 _POSITIVE = re.compile(r"överskott|bättre|förbättr|plus|positiv", re.IGNORECASE)
 # a change is not a level: "prognosen har försämrats med 40 mnkr sedan juni"
 _CHANGE = re.compile(r"(?:ök|minsk|försämr|förbättr|förändr|ändr)\w*\s+(?:med|på)\b|\bsedan\b"
                      r"|jämfört\s+med\s+(?:föregående|förra|tidigare|fjolår)", re.IGNORECASE)
-# a part of the organisation, not the body: "Länssjukvården redovisar ett underskott på 180 mnkr"
+# a part of the organisation, not the body: "Länssjukvården redovisar ett underskott på 180 mnkr",
+# "Grundskoleverksamheten …", "Bolaget …" (a verksamhet named by a compound; the bare "nämndens
+# verksamheter" are the body's)
 _SUB_UNIT = re.compile(
     r"\b(?!ramområde)(?:\w*område[nt]?a?s?|primärvård\w*|länssjukvård\w*|närsjukvård\w*|\w*sjukhus\w*|\w*tandvård\w*"
-    r"|\w*psykiatri\w*|\w*klinik\w*|avdelning\w*|enhet\w*|division\w*|hälsocentral\w*|varav)\b",
+    r"|\w*psykiatri\w*|\w*klinik\w*|avdelning\w*|enhet\w*|division\w*|hälsocentral\w*|varav"
+    r"|\w+verksamhet(?:en|er|erna)?|\w*bolag(?:et|en|ets|ens)?|(?-i:AB))\b",
     re.IGNORECASE,
 )
+# a figure of an earlier year told for comparison: "föregående års resultat uppgick till 80 mnkr"
+_PRIOR = re.compile(r"föregående\s+år|förra\s+år|fjolår|tidigare\s+år|året\s+(?:innan|före)|\bi\s+fjol\b",
+                    re.IGNORECASE)
+# The parts of an organisation that keep accounts of their own and are reported beside it: the
+# koncern (the kommun or region with its bolag), and the verksamheter financed by fees, not tax,
+# that the law keeps apart (VA, avfall) or that are named by how they are financed. The
+# organisation itself (kommunen, regionen, förvaltningen) is no entity: it ends the one before.
+_ENTITY = re.compile(
+    r"(?<![\w-])(?:(?P<koncern>\w*koncern\w*)"
+    r"|(?P<economy>\w+finansierade?\s+verksamhet\w*"
+    r"|(?:VA|vatten-\s+och\s+avlopps|avfalls|renhållnings)-?\s?(?:verksamhet|kollektiv)\w*)"
+    r"|(?P<own>kommun(?:en|ens)|region(?:en|ens)|landsting(?:et|ets)|förvaltning(?:en|ens)))(?![\w-])",
+    re.IGNORECASE,
+)
+# a body named as the one that proposes or decides, not as the one whose result it is
+_BODY_ACTS = re.compile(r"\s+(?:har\s+)?(?:\w+\s+)?(?:föresl|förslag|beslut|tillstyrk|godkän|behandl|yrka|bered|remitt)",
+                        re.IGNORECASE)
+_BODY_HEAD = re.compile(r"(?:nämnd|utskott|styrelse|fullmäktige|beredning|direktion|presidi)\w*$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\btrots\b|\bmen\b", re.IGNORECASE)
 
 _MONTH_NAMES = "|".join(MONTHS)
@@ -115,7 +139,8 @@ _TO_MONTH = re.compile(
     rf"\s*(?:den\s+)?(?:\d{{1,2}}\s+)?(?P<month>{_MONTH_NAMES})(?:\s+månad)?(?:\s+(?P<year>(?:19|20)\d\d))?",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"(?<![\d\-\u2013/])(?:19|20)\d\d(?![\d\-\u2013/])(?!\s*[-\u2013]\s*(?:19|20)\d\d)")
+# not a range (2024–2026), nor the year of a diarienummer ("2018.001", "KS 2024/123", "SLK-2024-00074")
+_YEAR = re.compile(r"(?<![\d\-\u2013/])(?:19|20)\d\d(?![\d\-\u2013/])(?![.,]\d)(?!\s*[-\u2013]\s*(?:19|20)\d\d)")
 
 
 # --- sentences ----------------------------------------------------------------------------
@@ -130,7 +155,19 @@ def _flat(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """Sentences with line breaks joined; blank lines and bullets also end a sentence."""
-    return [s for s in (_flat(p) for p in _SENTENCE_END.split(text)) if s]
+    return [s for _, s in _sentences_at(text)]
+
+
+def _sentences_at(text: str) -> list[tuple[int, str]]:
+    """(where it starts in ``text``, sentence) of each sentence."""
+    out, start = [], 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        sentence = _flat(text[start:end])
+        if sentence:
+            out.append((start, sentence))
+        start = m.end() if m else end
+    return out
 
 
 @dataclass(frozen=True)
@@ -142,18 +179,32 @@ class _Context:
     plan: bool
     title_month: tuple[int, int] | None = None  # (year, month) of "Månadsuppföljning juli 2024"
     title_year: int | None = None
+    annual: bool = False  # the title names a year's accounts ("Årsredovisning 2017"): its result is that year's
+    body: str | None = None  # the deciding body, when the caller knows it
 
 
 _TITLE_MONTH = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE)
+_ANNUAL = re.compile(r"\b(?:års(?:redovisning|bokslut)|bokslut|verksamhetsberättelse)", re.IGNORECASE)
+_HEAD_MARK = re.compile(r"^\s*(?:#+\s*)?(?:§\s*\d+\s*[a-z]?\b)?\s*(?:#+\s*)?")
 
 
-def _context(text: str, paragraph: int | None, meeting_date: date | None, plan: bool) -> _Context:
-    head = _flat(" ".join(text.strip().splitlines()[:2]))[:200]
+def _context(text: str, paragraph: int | None, meeting_date: date | None, plan: bool,
+             body: str | None = None) -> _Context:
+    """The title is the first two lines, and the heading ("## …") that follows a § line after a
+    blank line; the § number and the marks are left out (a dnr's year is not a year: `_YEAR`)."""
+    lines = text.strip().splitlines()[:12]
+    head_lines = lines[:2]
+    if lines and lines[0].lstrip().startswith("§"):
+        heading = next((line for line in lines[1:] if line.strip()), "")
+        if heading.lstrip().startswith("#") and heading not in head_lines:
+            head_lines.append(heading)
+    head = _flat(" ".join(_HEAD_MARK.sub("", line) for line in head_lines))[:200]
     m = _TITLE_MONTH.search(head)
     years = {int(y.group()) for y in _YEAR.finditer(head)}
     return _Context(paragraph, meeting_date, plan,
                     (int(m["year"]), MONTHS[m["month"].lower()]) if m else None,
-                    years.pop() if len(years) == 1 else None)
+                    years.pop() if len(years) == 1 else None,
+                    bool(_ANNUAL.search(head)), body)
 
 
 @dataclass
@@ -202,8 +253,10 @@ def _nearest(pattern: re.Pattern[str], text: str) -> int:
     return last
 
 
-def _kind(before: str, plan: bool) -> tuple[FigureKind | None, int]:
-    """The kind the words before an amount name, and where that keyword ends."""
+def _kind(before: str, plan: bool, tense: FigureKind | None = None) -> tuple[FigureKind | None, int]:
+    """The kind the words before an amount name, and where that keyword ends. ``tense``: "prognos"
+    or "utfall" when an earlier clause of the sentence has the verb ("Kommunens resultat uppgår
+    till 125 mnkr och koncernens resultat till 91 mnkr")."""
     best: tuple[FigureKind | None, int] = (None, -1)
     for pattern, kind in _SPECIFIC:
         end = _nearest(pattern, before)
@@ -222,6 +275,8 @@ def _kind(before: str, plan: bool) -> tuple[FigureKind | None, int]:
         return "utfall", end
     if plan:  # a plan's "resultat"/"underskott" is what it budgets
         return "budget", end
+    if tense is not None:
+        return tense, end
     return None, -1
 
 
@@ -266,20 +321,90 @@ class _Sentence:
         return self._prognos_end is not None and self._prognos_end <= position
 
     @cached_property
-    def _sub_unit_end(self) -> int | None:
-        m = _SUB_UNIT.search(self.text)
-        return m.end() if m else None
+    def _tense_ends(self) -> tuple[int | None, int | None]:
+        future, past = _FUTURE.search(self.text), _PAST.search(self.text)
+        return (future.end() if future else None), (past.end() if past else None)
 
-    def sub_unit_before(self, end: int) -> bool:
-        """As ``_SUB_UNIT.search(text[:end])``. Its matches lie within single words, so a match
-        in a word wholly before ``end`` is the sentence's first match; only a word cut at ``end``
-        is searched again."""
+    def tense_before(self, position: int) -> FigureKind | None:
+        """ "prognos" or "utfall" by the first verb of the future or past before ``position``."""
+        future, past = self._tense_ends
+        said: list[tuple[int, FigureKind]] = [(end, kind) for end, kind in ((future, "prognos"), (past, "utfall"))
+                                              if end is not None and end <= position]
+        return min(said)[1] if said else None
+
+    @cached_property
+    def _sub_units(self) -> tuple[list[int], list[int]]:
+        found = [(m.start(), m.end()) for m in _SUB_UNIT.finditer(self.text)]
+        return [start for start, _ in found], [end for _, end in found]
+
+    def sub_unit_between(self, start: int, end: int) -> bool:
+        """As ``_SUB_UNIT.search(text[start:end])``. Its matches lie within single words, so the
+        first match in a word wholly inside is the first found from ``start``; only a word cut at
+        ``end`` is searched again."""
         word = end
-        while word > 0 and (self.text[word - 1].isalnum() or self.text[word - 1] == "_"):
+        while word > start and (self.text[word - 1].isalnum() or self.text[word - 1] == "_"):
             word -= 1
-        if self._sub_unit_end is not None and self._sub_unit_end <= word:
+        starts, ends = self._sub_units
+        i = bisect_left(starts, start)
+        if i < len(starts) and ends[i] <= word:
             return True
         return word < end and _SUB_UNIT.search(self.text, word, end) is not None
+
+    @cached_property
+    def _mentions(self) -> tuple[list[int], list[tuple[str, str | None]]]:
+        """(end, (what, name)) of each entity or body the sentence names, in order: what is
+        "koncern", "economy", "own" (the organisation: no entity) or "body"."""
+        found: list[tuple[int, str, str | None]] = []
+        for m in _ENTITY.finditer(self.text):
+            what = m.lastgroup or "own"
+            found.append((m.end(), what, None if what == "own" else _entity_name(what, m.group())))
+        for start, end, name in find_bodies(self.text):
+            if _BODY_ACTS.match(self.text, end) or re.search(r"\benligt\s+$", self.text[max(0, start - 10):start], re.I):
+                continue
+            found.append((end, "body", name))
+        found.sort(key=lambda t: t[0])
+        return [end for end, _, _ in found], [(what, name) for _, what, name in found]
+
+    @cached_property
+    def bodies_named(self) -> int:
+        """How many bodies the sentence names as having results (two or more: a list of parts)."""
+        return len({name for what, name in self._mentions[1] if what == "body"})
+
+    def named_before(self, position: int) -> tuple[int, str, str | None] | None:
+        """(end, what, name) of the last entity or body named before ``position``."""
+        ends, named = self._mentions
+        i = bisect_left(ends, position + 1) - 1
+        return (ends[i], *named[i]) if i >= 0 else None
+
+
+def _entity_name(what: str, text: str) -> str:
+    """ "Alingsås kommunkoncern" → "koncernen"; "Avfallsverksamheten" → "avfallsverksamheten"."""
+    if what == "koncern":
+        return "koncernen"
+    text = re.sub(r"\s+", " ", text)
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _same_body(a: str, b: str) -> bool:
+    return fuzz.ratio(normalise_body(a).casefold(), normalise_body(b).casefold()) >= 90
+
+
+def _entity(sentence: _Sentence, position: int, ctx: _Context) -> tuple[bool, str | None]:
+    """(whether the figure before ``position`` is the organisation's or an entity's of it, the entity).
+
+    A part (an area, a clinic, a bolag, "varav …") named after the last entity is no headline
+    figure; nor is another body's result (when the deciding body is known: else the body named
+    is the entity, and a § that names two bodies lists parts, see `extract_figures`).
+    """
+    named = sentence.named_before(position)
+    end, what, name = named if named else (0, "own", None)
+    if sentence.sub_unit_between(end if what in ("koncern", "economy") else 0, position):
+        return False, None
+    if what == "body" and sentence.bodies_named > 1:
+        return False, None  # "socialnämnden redovisar … och barn- och ungdomsnämnden …"
+    if what == "body" and ctx.body is not None and name is not None:
+        return (True, None) if _same_body(name, ctx.body) else (False, None)
+    return True, name
 
 
 def _year_near(sentence: _Sentence, position: int) -> int | None:
@@ -314,6 +439,8 @@ def _period(kind: FigureKind, sentence: _Sentence, position: int, ctx: _Context,
         if month:
             return month
     year = _year_near(sentence, position)
+    if year is None and kind == "utfall" and ctx.annual:
+        year = ctx.title_year  # "Årets resultat uppgår till 125,1 mnkr" under "Årsredovisning 2017"
     if year is None and kind in ("utfall", "budgetavvikelse") and ctx.title_month:
         title_year, title_month = ctx.title_month  # "Månadsuppföljning juli 2024": the year to date
         return f"{title_year}-01..{title_year}-{title_month:02d}"
@@ -325,7 +452,9 @@ def _period(kind: FigureKind, sentence: _Sentence, position: int, ctx: _Context,
     return str(year) if year else None
 
 
-_BALANCE = re.compile(r"\bi\s+(?:ekonomisk\s+)?balans\b|\bnollresultat", re.IGNORECASE)
+_BALANCE = re.compile(r"\bi\s+(?:ekonomisk\s+)?balans\b|\bnollresultat"
+                      r"|(?P<on_budget>\bi\s+(?:linje|nivå)\s+med\s+(?:\w+\s+)?budget\w*|\benligt\s+budget\b)",
+                      re.IGNORECASE)
 # a balance that is wished for, denied or far off is not a figure
 _NOT_A_BALANCE = re.compile(
     r"\b(?:inte|ej|icke|ingen|aldrig|ska|skall|bör|måste|behöver|kan|om)\b|mål|sträva|krav|återgång|återställ"
@@ -340,22 +469,31 @@ _BALANCE_KINDS: list[tuple[re.Pattern[str], FigureKind]] = [
 
 
 def _balance_figure(sentence: str, ctx: _Context) -> Figure | None:
-    """ "Prognosen för 2025 är ett resultat i balans" → 0 (only plain statements with their year)."""
+    """ "Prognosen för 2025 är ett resultat i balans" → 0; "ett resultat som är i linje med
+    budget" → a deviation of 0 (only plain statements with their year)."""
     m = _BALANCE.search(sentence)
-    if not m or _NOT_A_BALANCE.search(sentence):
+    if not m or _NOT_A_BALANCE.search(sentence) or _PRIOR.search(sentence):
         return None
     before = sentence[:m.start()]
-    kinds = [(_nearest(pattern, before), kind) for pattern, kind in _BALANCE_KINDS]
-    end, kind = max(kinds)
-    if end < 0:
-        generic, _ = _kind(before, ctx.plan)
-        kind = generic if generic in ("utfall", "prognos", "budget") else None
+    if _NOT_A_RESULT.search(before):
+        return None
+    kind: FigureKind | None
+    if m["on_budget"]:  # what is in line with the budget must be a result
+        kind = "budgetavvikelse" if re.search(r"resultat|prognos|utfall", before, re.IGNORECASE) else None
+    else:
+        kinds = [(_nearest(pattern, before), kind) for pattern, kind in _BALANCE_KINDS]
+        end, kind = max(kinds)
+        if end < 0:
+            generic, _ = _kind(before, ctx.plan)
+            kind = generic if generic in ("utfall", "prognos", "budget") else None
     if kind is None:
         return None
-    period = _period(kind, _Sentence(sentence), m.start(), ctx, None)
-    if period is None:
+    whole = _Sentence(sentence)
+    headline, entity = _entity(whole, m.start(), ctx)
+    period = _period(kind, whole, m.start(), ctx, None)
+    if period is None or not headline:
         return None
-    return Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=0, period=period, quote=sentence)
+    return Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=0, period=period, quote=sentence, entity=entity)
 
 
 def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
@@ -368,7 +506,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
     last_period: str | None = None
     whole = _Sentence(sentence)
     for i, amount in enumerate(amounts):
-        before = sentence[cursor:amount.start]
+        words_start, before = cursor, sentence[cursor:amount.start]
         next_start = amounts[i + 1].start if i + 1 < len(amounts) else len(sentence)
         after = sentence[amount.end:next_start]
         cursor = amount.end
@@ -383,15 +521,18 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
             cursor = amount.end + deviation_after.end()
             after_phrase = deviation_after.group()
         else:
-            kind, keyword_end = _kind(before, ctx.plan)
+            kind, keyword_end = _kind(before, ctx.plan, whole.tense_before(words_start))
             after_phrase = ""
-        if kind is None or whole.sub_unit_before(amount.start):
+        if kind is None:
+            continue
+        headline, entity = _entity(whole, amount.start, ctx)
+        if not headline:
             continue
         # the clause that carries the sign: since the last clause break before the amount
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
         clause = before[breaks[-1]:] if breaks else before
         between = clause if deviation_after else before[keyword_end:]
-        if _NOT_A_RESULT.search(between) or _CHANGE.search(between):
+        if _NOT_A_RESULT.search(between) or _CHANGE.search(between) or _PRIOR.search(clause):
             continue
         if kind == "tillatet_underskott" and amount.signed == 0 and not _POSITIVE.search(clause):
             sign: int | None = -1  # an allowed deficit is a deficit
@@ -410,7 +551,7 @@ def _sentence_figures(sentence: str, ctx: _Context) -> list[Figure]:
         if kind != "budgetavvikelse":
             last_period = period
         figures.append(Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=_round(sign * amount.value),
-                              period=period, quote=sentence))
+                              period=period, quote=sentence, entity=entity))
     return figures
 
 
@@ -420,7 +561,7 @@ _CELL = re.compile(rf"[{_MC}+]?\s?\d+(?:,\d+)?")
 # Possessive digits and blanks: "(?:\d+\s*)+" could cut a run of digits (or share the blanks between
 # cells) in exponentially many ways before failing — a 30-digit number, or a row of 30 numbers
 # with a word after them, under a header of years stalled the parser for minutes.
-_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d++(?:,\d++)?\s*+)+)$")
+_ROW = re.compile(rf"^(?P<label>(?:.*[^\d\s{_MC}+,])?)\s*(?P<cells>(?:[{_MC}+]?\s?\d++(?:,\d++)?\s*+)+)$")
 _HEADER_YEAR = re.compile(r"(?<![\d\-\u2013])(?:19|20)\d\d(?![\d\-\u2013])")
 _HEADER_MONTHS = re.compile(rf"(?:{_MONTH_NAMES}|jan)\w*\.?\s*[-\u2013]\s*(?P<month>{_MONTH_NAMES}|"
                             r"jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\w*", re.IGNORECASE)
@@ -431,7 +572,16 @@ _ROW_LABELS: list[tuple[re.Pattern[str], FigureKind]] = [
     (re.compile(r"prognos(?:\s+helår)?|helårsprognos", re.IGNORECASE), "prognos"),
     (re.compile(r"budgetavvikelse|avvikelse\s+mot\s+budget", re.IGNORECASE), "budgetavvikelse"),
 ]
+# a row of the body's total ("Totalt", "Summa nämnden"): of its columns only the deviation is a
+# result figure (the others are net costs and frames)
+_TOTAL_ROW = re.compile(r"(?:summa|totalt?)(?:\s+(?:för\s+)?(?:nämnden|styrelsen|förvaltningen|verksamheten))?"
+                        r"|(?:nämnden|styrelsen|förvaltningen)\s+totalt", re.IGNORECASE)
+# a column of the deviation from budget, with or without a year of its own ("Avvikelse mot budget")
+_DEVIATION_HEAD = re.compile(r"budgetavvikelse|avvikelse(?:\s+(?:mot|från)\s+(?:\w+\s+)?budget\w*)?|\bdiff\w*",
+                             re.IGNORECASE)
+_KIND_WORD = re.compile(r"utfall|bokslut|budget|prognos|\bplan\b|\bram", re.IGNORECASE)
 _COLUMN_HINTS: list[tuple[re.Pattern[str], FigureKind]] = [
+    (_DEVIATION_HEAD, "budgetavvikelse"),
     (re.compile(r"utfall|bokslut", re.IGNORECASE), "utfall"),
     (re.compile(r"prognos", re.IGNORECASE), "prognos"),
     (re.compile(r"budget|plan|\bram", re.IGNORECASE), "budget"),
@@ -463,11 +613,14 @@ def _header_columns(line: str) -> list[_Column] | None:
     matches = list(_HEADER_YEAR.finditer(stripped))
     if len(matches) < 2 or re.search(r"\d", _HEADER_YEAR.sub("", stripped)):
         return None
-    columns = []
+    columns: list[_Column] = []
     previous_end = 0
     for m in matches:
         words = stripped[previous_end:m.start()]
         previous_end = m.end()
+        words, yearless = _yearless_deviation(words)
+        if yearless and columns:  # "Prognos 2024 Avvikelse Utfall 2023": the deviation of the column before
+            columns.append(_Column("budgetavvikelse", columns[-1].period))
         hint = next((kind for pattern, kind in _COLUMN_HINTS if pattern.search(words)), None)
         year = int(m.group())
         months = _HEADER_MONTHS.search(words)
@@ -477,10 +630,21 @@ def _header_columns(line: str) -> list[_Column] | None:
         else:
             period = str(year)
         columns.append(_Column(hint, period))
+    if _DEVIATION_HEAD.search(stripped[previous_end:]):  # "… Prognos 2024 Avvikelse mot budget"
+        columns.append(_Column("budgetavvikelse", columns[-1].period))
     years = [int(m.group()) for m in matches]
     if any(b < a for a, b in pairwise(years)) or len(set(columns)) != len(columns):
         return None
     return columns
+
+
+def _yearless_deviation(words: str) -> tuple[str, bool]:
+    """The words before a year without a deviation column of their own, and whether they held one:
+    in "Avvikelse Utfall" the deviation heads a column without a year, in "Avvikelse" it heads the year's."""
+    m = _DEVIATION_HEAD.search(words)
+    if m and _KIND_WORD.search(words, m.end()):
+        return words[:m.start()] + words[m.end():], True
+    return words, False
 
 
 def _split_cells(tokens: list[str], n: int) -> list[float] | None:
@@ -572,7 +736,9 @@ def _header_at(lines: list[str], i: int) -> tuple[list[_Column], int] | None:
     while j < min(len(lines), i + _HEADER_SPAN) and len(parts) < 12:
         line = lines[j].strip()
         if line:
-            if len(line) > 30 or len(_HEADER_YEAR.findall(line)) != 1 or re.search(r"\d", _HEADER_YEAR.sub("", line)):
+            deviation = bool(parts) and _DEVIATION_HEAD.fullmatch(line) is not None  # "Avvikelse mot budget"
+            if not deviation and (len(line) > 30 or len(_HEADER_YEAR.findall(line)) != 1
+                                  or re.search(r"\d", _HEADER_YEAR.sub("", line))):
                 break
             parts.append(line)
         j += 1
@@ -582,13 +748,17 @@ def _header_at(lines: list[str], i: int) -> tuple[list[_Column], int] | None:
     return (columns, j) if columns else None
 
 
-def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str], str]], int]:
-    """Rows (label, numeric tokens, quote) under a header of ``width`` columns, and where the table ends.
+_ONE_NUMBER = re.compile(rf"[{_MC}+]?\s?(?:\d{{1,3}}(?:[ \u00a0]\d{{3}})++|\d++)(?:,\d++)?")
+
+
+def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str], str, int]], int]:
+    """Rows (label, numeric cells, quote, line) under a header of ``width`` columns, and where the table ends.
 
     A label may run over lines of its own above its numbers ("Åtgärder i / handlingsplan / 0 151"),
-    and a row's numbers over several lines ("Resultat" / "-478" / "-379" / …).
+    and a row's numbers over several lines ("Resultat" / "-478" / "-379" / …): then each line is
+    one cell, "1 250" too.
     """
-    rows: list[list] = []  # [label, tokens, quote text]
+    rows: list[list] = []  # [label, tokens, quote text, line, cells per line or None]
     label_lines: list[str] = []
     j = 0
     while j < len(lines) and j < _TABLE_SPAN:
@@ -599,24 +769,42 @@ def _table_rows(lines: list[str], width: int) -> tuple[list[tuple[str, list[str]
             row = _ROW.match(line)
             if row:
                 cells = [c.replace(" ", "") for c in _CELL.findall(row["cells"])]
-                if not row["label"] and not label_lines and rows and len(rows[-1][1]) < width:
+                one = re.sub(r"\s", "", row["cells"]) if _ONE_NUMBER.fullmatch(row["cells"].strip()) else None
+                if not row["label"] and not label_lines and rows and _filled(rows[-1]) < width:
                     rows[-1][1] += cells  # the rest of the row above
                     rows[-1][2] += f" {row['cells']}"
+                    rows[-1][4] = rows[-1][4] + [one] if rows[-1][4] is not None and one else None
                 else:
                     label = " ".join([*label_lines, row["label"]]).strip()
-                    rows.append([label, cells, f"{label} {row['cells']}"])
+                    rows.append([label, cells, f"{label} {row['cells']}", j, [one] if one else None])
                 label_lines = []
             elif len(line.split()) > 8:  # running prose: the table has ended
                 break
             else:
                 label_lines.append(line)
         j += 1
-    return [(label, tokens, _flat(quote)) for label, tokens, quote in rows], j
+    return [(label, ones if ones and len(ones) > 1 else tokens, _flat(quote), line)
+            for label, tokens, quote, line, ones in rows], j
 
 
-def _table_figures(text: str, ctx: _Context) -> list[Figure]:
+def _filled(row: list) -> int:
+    """The cells a row has so far: its lines when each holds one number, else its numeric tokens."""
+    return len(row[4]) if row[4] is not None else len(row[1])
+
+
+def _caption_entity(caption: str) -> tuple[bool, str | None]:
+    """(whether the table is the organisation's or an entity's of it, the koncern or fee-financed
+    verksamhet its caption names: "Resultaträkning koncernen"); a table of a part is not."""
+    found = [m for m in _ENTITY.finditer(caption) if m.lastgroup in ("koncern", "economy")]
+    if _SUB_UNIT.search(caption, found[-1].end() if found else 0):
+        return False, None
+    return True, (_entity_name(found[-1].lastgroup or "", found[-1].group()) if found else None)
+
+
+def _table_figures(text: str, ctx: _Context) -> list[tuple[int, Figure]]:
+    """(line, figure) of each result in a table of years."""
     lines = text.splitlines()
-    figures: list[Figure] = []
+    figures: list[tuple[int, Figure]] = []
     i = 0
     while i < len(lines):
         header = _header_at(lines, i)
@@ -629,24 +817,29 @@ def _table_figures(text: str, ctx: _Context) -> list[Figure]:
         rows, length = _table_rows(lines[first_row:first_row + _TABLE_SPAN + _HEADER_SPAN], len(columns))
         end = first_row + length
         caption = [line for line in lines[max(0, i - 3): i + 1] if line.strip()][-3:]
-        if _SUB_UNIT.search(" ".join(caption)):  # a table for one part of the organisation
+        headline, entity = _caption_entity(" ".join(caption))
+        if not headline:  # a table for one part of the organisation
             i = end
             continue
         # the unit is stated in the caption, the header or the note under the table
         factor = _table_unit(lines[max(0, i - 3): end + 5])
-        for label, tokens, quote in rows if factor is not None else []:
+        for label, tokens, quote, line in rows if factor is not None else []:
+            total = _TOTAL_ROW.fullmatch(re.sub(r"\s+", " ", label).strip(" :")) is not None
             row_kind = _row_kind(label)
-            values = _split_cells(tokens, len(columns)) if row_kind else None
-            if row_kind is None or values is None:
+            values = _split_cells(tokens, len(columns)) if row_kind or total else None
+            if values is None:
                 continue
             for column, value in zip(columns, values, strict=True):
                 kind = row_kind
-                if row_kind == "budget":  # a "Resultat" row: what its column is (utfall, budget, ...)
+                if total:
+                    kind = "budgetavvikelse" if column.hint == "budgetavvikelse" else None
+                elif row_kind == "budget":  # a "Resultat" row: what its column is (utfall, budget, ...)
                     kind = column.hint or ("budget" if ctx.plan else None)
                 if kind is None:
                     continue
-                figures.append(Figure(paragraph=ctx.paragraph, kind=kind, value_mnkr=_round(value * factor),
-                                      period=column.period, quote=quote))
+                figures.append((first_row + line, Figure(paragraph=ctx.paragraph, kind=kind,
+                                                         value_mnkr=_round(value * factor), period=column.period,
+                                                         quote=quote, entity=entity)))
         i = max(end, i + 1)
     return figures
 
@@ -664,17 +857,41 @@ def _dedupe(figures: list[Figure]) -> list[Figure]:
     return out
 
 
-def extract_figures(text: str, paragraph: int | None, meeting_date: date | None) -> list[Figure]:
-    """Result figures in one paragraph's whole cleaned text, in order of appearance."""
-    ctx = _context(text, paragraph, meeting_date, plan=False)
-    figures = [f for s in _sentences(text) for f in _sentence_figures(s, ctx)]
-    figures += _table_figures(text, ctx)
-    return _dedupe(figures)
+def _in_order(text: str, ctx: _Context) -> list[Figure]:
+    """The figures of sentences and tables in the order the text states them: the answer takes the
+    later of two a document gives for the same thing (a plan's result after its measures)."""
+    line_starts, at = [], 0
+    for line in text.splitlines(keepends=True):  # the lines `_table_figures` counts
+        line_starts.append(at)
+        at += len(line)
+    placed: list[tuple[int, Figure]] = []
+    for start, sentence in _sentences_at(text):
+        line = bisect_right(line_starts, start) - 1
+        placed += [(line, f) for f in _sentence_figures(sentence, ctx)]
+    placed += _table_figures(text, ctx)
+    placed.sort(key=lambda t: t[0])  # stable: a line's sentence figures stay before its table row
+    return [f for _, f in placed]
 
 
-def extract_plan_figures(text: str) -> list[Figure]:
-    """Budget figures of a plan or report without § (sentences, then its tables of years)."""
-    ctx = _context(text, None, None, plan=True)
-    figures = [f for s in _sentences(text) for f in _sentence_figures(s, ctx)]
-    figures += _table_figures(text, ctx)
-    return _dedupe(figures)
+def _without_listed_bodies(figures: list[Figure]) -> list[Figure]:
+    """A § that gives the results of two or more bodies lists parts of a total ("socialnämnden
+    redovisar … och barn- och ungdomsnämnden …"): none of them is a headline figure."""
+    bodies = {f.entity for f in figures if f.entity and _BODY_HEAD.search(f.entity)}
+    return [f for f in figures if f.entity not in bodies] if len(bodies) > 1 else figures
+
+
+def extract_figures(text: str, paragraph: int | None, meeting_date: date | None,
+                    body: str | None = None) -> list[Figure]:
+    """Result figures in one paragraph's whole cleaned text, in order of appearance.
+
+    ``body``: the deciding body, when known: its own figures get no entity and other bodies'
+    are left out. Without it a body the text names is the figure's entity.
+    """
+    ctx = _context(text, paragraph, meeting_date, plan=False, body=body)
+    return _without_listed_bodies(_dedupe(_in_order(text, ctx)))
+
+
+def extract_plan_figures(text: str, body: str | None = None) -> list[Figure]:
+    """Budget figures of a plan or report without § (sentences and its tables of years)."""
+    ctx = _context(text, None, None, plan=True, body=body)
+    return _without_listed_bodies(_dedupe(_in_order(text, ctx)))
