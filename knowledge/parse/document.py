@@ -19,6 +19,7 @@ from knowledge.parse import debate, votes
 from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolve
 from knowledge.parse.decisions import Decision, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
+from knowledge.parse.figures import extract_figures, extract_plan_figures
 from knowledge.parse.meeting import (
     chair_in_text,
     document_kind,
@@ -33,11 +34,12 @@ from knowledge.parse.meeting import (
     stated_organisation,
     title_lines,
 )
-from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
+from knowledge.parse.model import Paragraph, ParsedDocument
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
 from knowledge.parse.people import parse_attendance
 from knowledge.parse.references import handled_elsewhere
 from knowledge.parse.routine import is_routine
+from knowledge.parse.schedule import extract_schedule_changes
 from knowledge.parse.sections import Sections, split_sections
 
 # sections whose people acted elsewhere (the utskott that prepared the item), or that quote others
@@ -174,30 +176,6 @@ def _delges(lines: list[str]) -> list[str]:
     return out
 
 
-def _figures(text: str, paragraph: int | None, meeting_date: date | None) -> list[Figure]:
-    try:
-        from knowledge.parse.figures import extract_figures
-    except ImportError:
-        return []
-    return list(extract_figures(text, paragraph, meeting_date))
-
-
-def _plan_figures(text: str) -> list[Figure]:
-    try:
-        from knowledge.parse.figures import extract_plan_figures
-    except ImportError:
-        return []
-    return list(extract_plan_figures(text))
-
-
-def _schedule(clauses: str, paragraph: int | None, meeting_date: date | None, body: str | None) -> list[ScheduleChange]:
-    try:
-        from knowledge.parse.schedule import extract_schedule_changes
-    except ImportError:
-        return []
-    return list(extract_schedule_changes(clauses, paragraph, meeting_date, body))
-
-
 def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> ParsedDocument:
     """``furniture_lines``: the running headers and footers a PDF's layout already took out of
     ``raw_text``; None when the text still holds them (a text file), found then by their shape."""
@@ -264,9 +242,11 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
         paragraphs=paragraphs,
     )
     for paragraph in paragraphs:
-        doc.figures.extend(_figures(paragraph.text, paragraph.number, meeting_date))
+        # the deciding body's own figures; another body's named result is left out
+        doc.figures.extend(extract_figures(paragraph.text, paragraph.number, meeting_date, body))
         if paragraph.decision:
-            doc.schedule_changes.extend(_schedule("\n".join(paragraph.decision), paragraph.number, meeting_date, body))
+            doc.schedule_changes.extend(
+                extract_schedule_changes("\n".join(paragraph.decision), paragraph.number, meeting_date, body))
     if kind == "plan":
-        doc.figures.extend(_plan_figures(text))
+        doc.figures.extend(extract_plan_figures(text, body))
     return doc
