@@ -216,11 +216,14 @@ def _table(rows: list[list[str]]) -> NamedList:
     """Ballots of a table: under a header, by its columns; without one, a person and a vote word a row."""
     out = NamedList()
     cols: dict[str, int] | None = None
+    width = 0
+    unplaced = 0
     for cells in rows:
         if all(re.fullmatch(r":?-{2,}:?", c) or not c for c in cells):
             continue  # a Markdown rule
         if cols is None:
             cols = _header(cells)
+            width = len(cells)
             if cols is not None:
                 continue
         if cols is None:  # "Anna Berg (S) | Ja"
@@ -235,17 +238,21 @@ def _table(rows: list[list[str]]) -> NamedList:
             continue
         first = _norm(_cell(cells, cols.get("name", 0)))
         if first in _TOTAL_ROW:
-            for key in _KEYS:
-                if key in cols and re.fullmatch(r"\d{1,4}", _norm(_cell(cells, cols[key]))):
-                    out.listed[key] = int(_norm(_cell(cells, cols[key])))
+            out.listed.update(_totals(cells, cols, width))
             continue
         party_cell = _cell(cells, cols["party"]) if "party" in cols else None
         name, party, doubt = _person(_cell(cells, cols.get("name", 0)), party_cell, "party" in cols)
         if not name:
             continue
         if "value" in cols:
-            value = _norm(_cell(cells, cols["value"]))
+            value = _norm(_cell(cells, cols["value"])) if len(cells) == width else ""
+            if len(cells) != width:  # a cell left out: the word is wherever it stands
+                found = [_norm(c) for c in cells[1:] if _VOTE_CELL.fullmatch(_norm(c))]
+                value = found[0] if len(found) == 1 else ""
             words = [_vote_word(value)] if _VOTE_CELL.fullmatch(value) else []
+        elif len(cells) != width:
+            unplaced += 1  # the text kept the marks but not the empty cells beside them: which column?
+            continue
         else:
             words = [w for key, w in (("yes", "ja"), ("no", "nej"), ("abstain", "avstår"))
                      if key in cols and _MARK.fullmatch(_norm(_cell(cells, cols[key])))]
@@ -255,7 +262,23 @@ def _table(rows: list[list[str]]) -> NamedList:
             out.ballots.append(VoteBallot(name=name, party=party, vote=words[0]))
             if doubt:
                 out.doubts.append(doubt)
+    if unplaced:
+        out.doubts.append(f"Kryssen på {unplaced} rader i voteringslistan kan inte knytas till Ja, Nej eller Avstår "
+                          "(texten saknar de tomma cellerna); de namnen är inte med.")
     return out
+
+
+def _totals(cells: list[str], cols: dict[str, int], width: int) -> dict[str, int]:
+    """A sum row's counts ("| Resultat | 7 | 8 | 0 |"): by column, or, when the text left empty
+    cells out, its numbers in the order of the vote columns if there are as many."""
+    keys = sorted((k for k in _KEYS if k in cols), key=lambda k: cols[k])
+    if len(cells) == width:
+        numbers = [(k, _norm(_cell(cells, cols[k]))) for k in keys]
+    else:
+        numbers = list(zip(keys, [_norm(c) for c in cells[1:] if _norm(c)], strict=False))
+        if len(numbers) != len(keys) or len([c for c in cells[1:] if _norm(c)]) != len(keys):
+            return {}
+    return {k: int(n) for k, n in numbers if re.fullmatch(r"\d{1,4}", n)}
 
 
 def _record_person(cells: list[str], party_column: bool) -> tuple[str | None, str | None, str | None]:
@@ -406,7 +429,7 @@ def _lists_under(lines: list[str], i: int, end: int, paragraph: int | None, appe
         if not found and a >= reach:
             break
         table = _table(_rows(lines[a:b]))
-        if table.ballots:
+        if table.ballots or table.listed or table.doubts:
             table.anchor = next((x for x in lines[a:b] if PERSON_PATTERN.search(x)), lines[a])
             found.append(table)
     if not found and appendix is not None:
@@ -494,7 +517,7 @@ def _units(text: str) -> list[_Unit]:
         if _is_row(lines[i]):
             j = _run_end(lines, i, len(lines))
             table = _table(_rows(lines[i:j]))
-            if table.ballots or table.listed:
+            if table.ballots or table.listed or table.doubts:
                 flush()
                 units.append(_Unit("table", "\n".join(lines[i:j]), table))
             else:
@@ -778,7 +801,7 @@ def _take(vote: Vote, lst: NamedList) -> None:
     vote.ballots = list(lst.ballots)
     tally = _tally(lst.ballots)
     for key in _KEYS:
-        if getattr(vote, key) is None:
+        if getattr(vote, key) is None and (key in lst.listed or lst.ballots):
             setattr(vote, key, lst.listed.get(key, tally[key]))
     doubts = lst.doubts + _disagreements([("Räkningen i texten", stated), ("Listans summa", lst.listed)], lst.ballots)
     vote.doubts = list(dict.fromkeys(vote.doubts + doubts))
@@ -788,7 +811,7 @@ def _best(paragraph: Paragraph, lst: NamedList) -> Vote | None:
     """The § vote a list belongs to: the first without names whose counts the list bears out, else
     the first without names."""
     open_votes = [v for v in paragraph.votes if not v.ballots]
-    if any(v.ballots == lst.ballots for v in paragraph.votes):
+    if lst.ballots and any(v.ballots == lst.ballots for v in paragraph.votes):
         return None  # read already, inline
     tally = _tally(lst.ballots)
     for v in open_votes:

@@ -600,3 +600,22 @@ def test_a_column_of_names_under_each_vote_word():
     # heading over the next name
     (flat,) = votes("Omröstning\nAnna Berg (S)\nJa\nBo Ek (M)\n\nNej\nCarl Dahl (C)\nJa\n")
     assert [(b.name, b.vote) for b in flat.ballots] == [("Anna Berg", "ja"), ("Bo Ek", "nej"), ("Carl Dahl", "ja")]
+
+
+def test_marks_whose_column_the_text_lost_are_not_guessed():
+    """A PDF's Voteringslista with a Parti column: the layout step keeps each X but not the empty
+    cells beside it ("Bo Ek<TAB>M<TAB>X" under "Namn Parti Ja Nej Avstår"), so which column is unknown."""
+    text = ("§ 12 Budget\n\nBeslutsgång\nOmröstning begärs.\n\nVoteringslista § 12\n\nNamn\tParti\tJa\tNej\tAvstår\n"
+            "Anna Berg\tS\tX\nBo Ek\tM\tX\nCarl Dahl\tC\tX\nEva Lind\tV\tX\nResultat\t2\t1\t1\n")
+    (vote,) = _votes(text, 12)
+    assert vote.ballots == [] and _counts(vote) == (2, 1, 1)  # the sum row's numbers, in column order
+    assert vote.doubts == ["Kryssen på 4 rader i voteringslistan kan inte knytas till Ja, Nej eller Avstår (texten "
+                           "saknar de tomma cellerna); de namnen är inte med."]
+    # with every cell kept (a Markdown table), each mark has its column
+    full = text[: text.index("Namn\t")] + (
+        "| Namn | Parti | Ja | Nej | Avstår |\n|---|---|---|---|---|\n| Anna Berg | S | X |  |  |\n"
+        "| Bo Ek | M |  | X |  |\n| Carl Dahl | C |  |  | X |\n| Eva Lind | V | X |  |  |\n")
+    (vote,) = _votes(full, 12)
+    assert [(b.name, b.vote) for b in vote.ballots] == [("Anna Berg", "ja"), ("Bo Ek", "nej"), ("Carl Dahl", "avstår"),
+                                                         ("Eva Lind", "ja")]
+    assert _counts(vote) == (2, 1, 1) and vote.doubts == []
