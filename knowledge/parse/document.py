@@ -107,7 +107,6 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
         for lines in sections.get(key):
             notes.extend(debate.notes("\n".join(lines), kind=key, whole_section=True))
     outside = _text_of(sections, _NOT_THIS_MEETING + ("protokollsanteckning", "särskilt yttrande"))
-    vote_text = sections.text("omröstning")
     beredning = sections.text("beredning")
     prior = debate.prior_handlings(sections.text("tidigare behandling"), known_bodies, year)
     if not prior:  # "Ärendet bordlades den 25 januari 2024, § 12." standing in the text
@@ -116,7 +115,7 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
         "reservations": reservations,
         "protocol_notes": debate.dedupe(notes + debate.notes(outside)),
         "motions": debate.motions(sections.text("yrkanden") or proceedings),
-        "votes": votes.votes(vote_text) if vote_text else votes.votes_in(proceedings),
+        "votes": votes.votes(_text_of(sections, _NOT_THIS_MEETING + votes.OWN_WORDS), bool(sections.get("omröstning"))),
         "abstentions": debate.abstentions(proceedings),
         "prepared_by": debate.prepared_by(beredning, known_bodies, year) if beredning else None,
         "prior_handlings": prior,
@@ -206,6 +205,7 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
         paragraphs.append(paragraph)
         if decision.body:
             deciders[resolve(decision.body, known)] += 1
+    votes.attach_lists(paragraphs, text)  # a Voteringslista after the §, or the bilaga a vote cites
 
     # The deciding body is the one the document's own frame names: its running header, else its
     # first lines; a body named in the decisions (often another's: "föreslår kommunfullmäktige")
