@@ -33,7 +33,7 @@ from knowledge.parse.meeting import (
 )
 from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
-from knowledge.parse.people import parse_attendance
+from knowledge.parse.people import parse_attendance, with_document_parties
 from knowledge.parse.routine import is_routine
 from knowledge.parse.sections import Sections, split_sections
 
@@ -98,8 +98,8 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
         reservations.extend(debate.reservation_section("\n".join(lines)))
     reservations = debate.dedupe(reservations + debate.reservations(proceedings))
     notes = []
-    for key in ("protokollsanteckning", "särskilt yttrande"):
-        for lines in sections.get(key):
+    for key, lines in sections.parts:  # in printed order, each section of its kind
+        if key in ("protokollsanteckning", "särskilt yttrande"):
             notes.extend(debate.notes("\n".join(lines), kind=key, whole_section=True))
     outside = _text_of(sections, _NOT_THIS_MEETING + ("protokollsanteckning", "särskilt yttrande"))
     vote_text = sections.text("omröstning")
@@ -110,7 +110,8 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
     return {
         "reservations": reservations,
         "protocol_notes": debate.dedupe(notes + debate.notes(outside)),
-        "motions": debate.motions(sections.text("yrkanden") or proceedings),
+        "motions": (debate.motions(sections.text("yrkanden"), whole_section=True) if sections.get("yrkanden")
+                    else debate.motions(proceedings)),
         "votes": votes.votes(vote_text) if vote_text else votes.votes_in(proceedings),
         "abstentions": debate.abstentions(proceedings),
         "prepared_by": debate.prepared_by(beredning, known_bodies, year) if beredning else None,
@@ -188,6 +189,7 @@ def _schedule(clauses: str, paragraph: int | None, meeting_date: date | None, bo
     return list(extract_schedule_changes(clauses, paragraph, meeting_date, body))
 
 
+@with_document_parties  # a local party is one where the document itself shows it
 def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> ParsedDocument:
     """``furniture_lines``: the running headers and footers a PDF's layout already took out of
     ``raw_text``; None when the text still holds them (a text file), found then by their shape."""
