@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -34,10 +35,13 @@ from knowledge.views import (
     FigureView,
     HandlingView,
     MeetingView,
+    MotionView,
     ReservationView,
     SearchHit,
     Source,
 )
+
+T = TypeVar("T")
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
@@ -356,7 +360,10 @@ def _handling(h: HandlingView, index: int) -> tuple[str, list[tuple[str, str | N
     if h.motions:
         lines.append(
             "Yrkanden: "
-            + esc("; ".join(f"{person(m.name, m.party)}: {m.kind}" for m in h.motions))
+            + esc("; ".join(
+                ", ".join(person(m.name, m.party) for m in run) + ": " + _motion_what(run[0])
+                for run in _runs(h.motions, lambda m: (m.kind, m.supports))
+            ))
         )
     if h.abstentions:
         lines.append("Avstår: " + esc(", ".join(h.abstentions)))
@@ -379,12 +386,31 @@ def _handling(h: HandlingView, index: int) -> tuple[str, list[tuple[str, str | N
         if favour:
             line += " — till förmån för " + esc(" / ".join(sorted(favour)))
         lines.append(line)
-    for note in h.notes:
-        lines.append(f"{esc(note.kind.capitalize())}: {esc(person(note.name, note.party))}")
-        if note.text:
-            lines.append(f"<i>{esc(shorten(note.text, 300))}</i>")
+    for run in _runs(h.notes, lambda n: (n.kind, n.text)):  # a group note: its signers, its text once
+        who = ", ".join(person(n.name, n.party) for n in run)
+        lines.append(f"{esc(run[0].kind.capitalize())}: {esc(who)}")
+        if run[0].text:
+            lines.append(f"<i>{esc(shorten(run[0].text, 300))}</i>")
     lines.append(f"<i>Källa: {esc(cite(src))} ({esc(cite(src, short=True))})</i>")
     return "\n".join(lines), buttons
+
+
+def _runs(items: Sequence[T], key: Callable[[T], object]) -> list[list[T]]:
+    """Neighbours with the same key as one group: the members who proposed or noted one thing together."""
+    out: list[list[T]] = []
+    for item in items:
+        if out and key(out[-1][0]) == key(item):
+            out[-1].append(item)
+        else:
+            out.append([item])
+    return out
+
+
+def _motion_what(m: MotionView) -> str:
+    """"bifall till Pia Lundins ändringsyrkande", "återremiss i enlighet med yrkandet från SD", "avslag"."""
+    if not m.supports:
+        return m.kind
+    return f"bifall till {m.supports}" if m.kind == "bifall" else f"{m.kind} i enlighet med {m.supports}"
 
 
 def case_text(card: CaseCard) -> tuple[str, list[tuple[str, str | None]]]:
@@ -530,7 +556,10 @@ def reservation_list(
         for r in group:
             if r.text and r.text not in shown:
                 shown.add(r.text)
-                block += f"\n<i>”{esc(shorten(r.text, 220))}”</i>"
+                # a text belongs to those who wrote it: named when others in the entry did not
+                authors = [x for x in group if x.text == r.text]
+                by = "" if len(authors) == len(group) else esc(", ".join(person(x.name, x.party) for x in authors)) + ": "
+                block += f"\n{by}<i>”{esc(shorten(r.text, 220))}”</i>"
                 rows.append([(f"Hela texten: {person(r.name, r.party)}", keys.reservation(r.id))])
         block += f"\n<i>Källa: {esc(cite(first.source, short=True))}</i>"
         blocks.append(block)

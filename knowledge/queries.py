@@ -196,7 +196,7 @@ def _handlings(
     for m in s.exec(
         select(Motion).where(col(Motion.paragraph_id).in_(ids)).order_by(Motion.position)
     ).all():
-        motions[m.paragraph_id].append(MotionView(m.name, m.party, m.kind, m.text))
+        motions[m.paragraph_id].append(MotionView(m.name, m.party, m.kind, m.text, m.supports))
     votes: dict[int, list[VoteView]] = defaultdict(list)
     for v in s.exec(
         select(Vote).where(col(Vote.paragraph_id).in_(ids)).order_by(Vote.position)

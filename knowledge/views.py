@@ -52,6 +52,7 @@ class MotionView:
     party: str | None
     kind: str
     text: str | None
+    supports: str | None = None  # whose proposal it backs: "Pia Lundins ändringsyrkande"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from knowledge.parse.bodies import find_bodies, resolve
 from knowledge.parse.dates import find_dates
@@ -20,25 +21,64 @@ from knowledge.parse.model import (
     PriorHandling,
     Reservation,
 )
-from knowledge.parse.people import actors
+from knowledge.parse.people import actors, find_people, names_only, starts_with_actor
 from knowledge.parse.text import quoted, sentences, unquoted
 
-_RESERVES = re.compile(r"\breserver(?:ar|ade|at)\s+sig\b|\b(?:lämnar|anmäler|inkommer med)\s+(?:en\s+)?"
-                       r"(?:skriftlig\s+)?reservation\b|\breservation(?:er)?\s+(?:lämnas|anmäls|inkom)", re.I)
-_NOTE = re.compile(r"protokollsanteckning|anteckning\s+till\s+protokollet|antecknar\s+till\s+protokollet|"
-                   r"(?:lämnar|avger)\s+(?:ett\s+)?särskilt\s+yttrande", re.I)
+_RESERVES = re.compile(r"\breserver(?:ar|ade|at)\s+sig\b|\b(?:lämnar|lämnade|anmäler|anmälde|inkommer\s+med|inkom\s+med|"
+                       r"inlämnar)\s+(?:en\s+|följande\s+)?(?:skriftlig(?:a|t)?\s+)?reservation(?:er|en)?\b|"
+                       r"\b(?:skriftlig\s+)?reservation(?:er)?\s+(?:lämnas|lämnades|anmäls|anmäldes|inlämnas|inkom)\b", re.I)
+# a note by members (not "Det antecknas att …", the secretary's): "lämnar följande protokollsanteckning",
+# "antecknar som yttrande", "lämnar en anteckning till protokollet", "lämnar ett särskilt yttrande"
+_NOTE = re.compile(r"protokollsanteckning(?:ar|en)?\b|\banteckning(?:ar|en)?\s+till\s+protokollet|\bantecknar\b|"
+                   r"\b(?:lämnar|avger|anmäler|lämnade|avgav)\s+(?:en\s+|följande\s+)?(?:skriftlig\s+)?anteckning\b|"
+                   r"\bsärskil(?:t|da)\s+yttranden?\b", re.I)
+_SPECIAL = re.compile(r"\bsärskil(?:t|da)\s+yttranden?\b", re.I)
+# said in a note section, but not a note: "X deltar inte i beslutet", jäv, "Det antecknas att …"
+_NOT_A_NOTE = re.compile(r"\bdelta(?:r|git|g)?\s+(?:inte|ej)\s+i\s+(?:beslutet|handläggningen|behandlingen|"
+                         r"överläggningen|ärendet)|\bjäv\b|^\W*det\s+antecknas\b|\bantecknas\s+att\b|"
+                         r"\bavst(?:år|od|ått)\s+från\s+att\s+(?:delta|deltaga|rösta)", re.I)
 _ABSTAIN = re.compile(r"\bavst(?:år|od|ått)\s+från\s+att\s+(?:delta|deltaga|rösta)|\bdelta(?:r|git)?\s+(?:inte|ej)\s+i\s+"
                       r"beslutet|\bavstår\s+från\s+(?:beslut|ställningstagande)", re.I)
-_MOTION = re.compile(r"\byrka(?:r|de|nde)?\b", re.I)
+# What a member proposes at the meeting: "yrkar" ("yrkande", the noun, names a document, not an act);
+# "På förslag av Axel Josefson (M): / Ärendet bordläggs …", a decision taken on a member's proposal;
+# and in a Yrkanden section ("Förslag till beslut på sammanträdet") also "föreslår", "instämmer i",
+# "tillstyrker", "har inkommit med följande tillägg".
+_MOTION = re.compile(r"\byrka(?:r|de|t)\b|^\W*på\s+förslag\s+av\b", re.I)
+_MOTION_IN_SECTION = re.compile(r"\byrka(?:r|de|t)\b|^\W*på\s+förslag\s+av\b|\bföresl(?:år|og|agit)\b|\binstämm(?:er|de)\b|"
+                                r"\btillstyrk(?:er|te)\b|\binkommit\s+med\b|\binkommer\s+med\b", re.I)
 _IN_FAVOUR = re.compile(r"till\s+förmån\s+för\s+(.+?)(?=\s+samt\b|\s+och\s+[A-ZÅÄÖ]|[.;,]|$)", re.I)
 _MOTION_KINDS = [
     ("återremiss", re.compile(r"återremi", re.I)),
     ("bordläggning", re.compile(r"bordlägg", re.I)),
     ("tilläggsyrkande", re.compile(r"tillägg", re.I)),
     ("ändringsyrkande", re.compile(r"ändring|ändra\b|ändringsyrkande", re.I)),
-    ("avslag", re.compile(r"\bavslag", re.I)),
-    ("bifall", re.compile(r"\bbifall", re.I)),
+    ("avslag", re.compile(r"\bavslag|\bavslå", re.I)),
+    ("bifall", re.compile(r"\bbifall|\binstämm|\btillstyrk", re.I)),
 ]
+# whose proposal a yrkande backs: "bifall till X", "instämmer i X", "att X bifalls", "i enlighet med X",
+# "enligt yrkande från SD …"
+_SUPPORTS = [
+    re.compile(r"\bbifall\s+(?:till|av)\s+(.+)", re.I),
+    re.compile(r"\binstämm(?:er|de)\s+i\s+(.+)", re.I),
+    re.compile(r"\batt\s+(.+?)\s+(?:bifalls|bifalles|ska\s+bifallas)\b", re.I),
+    re.compile(r"\bi\s+enlighet\s+med\s+(.+)", re.I),
+    re.compile(r"\benligt\s+((?:det\s+|den\s+)?(?:\w+s\s+)?(?:\w*yrkande|förslag)\w*\b.*)", re.I),
+]
+# "… och i andra hand bifall till motionen": the first-hand proposal is the one backed
+# and "bifall till stadsledningskontorets förslag och avslag på yrkande från L": what is backed ends there
+_SECOND_HAND = re.compile(r"\s*(?:,|;|\s(?:och|samt))?\s+i\s+andra\s+hand\b.*$|\s+(?:och|samt)\s+avslag\s+på\b.*$|"
+                          r"[\s.;:,]+$", re.I)
+# a lead that announces a text below it: "… lämnar följande protokollsanteckning:", "… nedanstående tillägg"
+_ANNOUNCES = re.compile(r":\s*$|\b(?:följande|nedanstående|enligt\s+nedan)\b", re.I)
+_QUOTE_CHARS = "”\"“«»"
+# a sentence that introduces the text of the act before it
+_TEXT_OF = re.compile(r"reservation|anteckning|yttrande|yrkande|förslag", re.I)
+# between an act and its actor in inverted order: "Mot beslutet reserverar sig Moderaterna", "Särskilt
+# yttrande anmäls av ordföranden Anna Ek (S)"
+_INVERTED = re.compile(r"\s*(?:sig\s+|mot\s+beslutet\s+)?(?:(?:lämnas|lämnades|anmäls|anmäldes|inlämnas|inkom)\s+)?"
+                       r"(?:av\s+|från\s+)?(?:(?:ordföranden|ledamoten|ledamöterna|ersättaren|tjänstgörande)\s+)*", re.I)
+# co-signers named after the act: "… till förmån för eget ändringsyrkande samt Ingela Korhonen (SJVP), …"
+_JOINED = re.compile(r"\s(?:samt|liksom|jämte|tillsammans\s+med)\s+(.+)$", re.I)
 
 
 def dedupe(items: list) -> list:
@@ -53,70 +93,190 @@ def dedupe(items: list) -> list:
     return out
 
 
-def reservations(text: str) -> list[Reservation]:
-    """Reservations stated in ``text`` (each reserving person; a party when no one is named)."""
-    out: list[Reservation] = []
-    found = sentences(text)
-    for i, sentence in enumerate(found):
-        plain = unquoted(sentence)
-        if not _RESERVES.search(plain):
-            continue
-        favour = _IN_FAVOUR.search(plain)
-        body = quoted(sentence)
-        if body is None:  # "Följande reservationstext lämnas:" and the quoted text just below
-            body = next((quoted(s) for s in found[i + 1:i + 3] if s.lstrip()[:1] in "”\"“«"), None)
-        who = actors(plain)
-        in_favour = _whose(favour.group(1).strip(), who[0]) if favour and who else None
-        for person in who:
-            out.append(Reservation(name=person.name, party=person.party, in_favour_of=in_favour, text=body))
-    return dedupe(out)
+@dataclass
+class _Statement:
+    """One act said in a section: its kind, who did it, and its own text (a reservation's text is
+    its author's: never another statement's)."""
+
+    kind: str  # "reservation" | "note" | "motion"
+    plain: str  # the lead sentence up to its colon, quotes removed
+    act: re.Match  # the verb in ``plain``
+    who: list[Person]
+    parts: list[str] = field(default_factory=list)
+    open: bool = False  # the lead announced a text: the following sentences are it
+
+    @property
+    def owners(self) -> list[Person]:
+        """Whose "eget yrkande" it is: those before the verb, not co-signers joined after it."""
+        head = actors(self.plain[:self.act.start()])
+        return head or self.who
+
+    @property
+    def text(self) -> str | None:
+        body = re.sub(r"\s+", " ", " ".join(self.parts)).strip()
+        inner = quoted(body) if body[:1] in _QUOTE_CHARS else None
+        if inner and len(inner) >= len(body) - 4:  # a quoted text: without its quotes
+            body = inner
+        return body or None
 
 
-def _whose(proposal: str, first: Person) -> str:
-    """"eget ändringsyrkande" said by Pia Lundin → "Pia Lundins ändringsyrkande" (true for every co-signer)."""
-    own = re.match(r"(?:sitt\s+|sina\s+)?eg(?:et|na|en)\s+(.+)$", proposal, re.I)
-    if not own:
-        return proposal
-    owner = first.name or first.party
-    if owner is None:
-        return proposal
-    genitive = owner if owner[-1] in "sxzSXZ" else owner + ("s" if first.name else ":s")
-    return f"{genitive} {own.group(1)}"
-
-
-def reservation_section(text: str) -> list[Reservation]:
-    """A "Reservationer" section: the reservers, and the reservation text that follows them."""
-    found = reservations(text)
-    if not found:
-        found = [Reservation(name=p.name, party=p.party) for p in actors(unquoted(text))]
-    body = quoted(text)
-    if body:
-        for r in found:
-            if r.text is None:
-                r.text = body
+def _who(plain: str, act: re.Match) -> list[Person]:
+    """Who did the act: the people or parties before the verb ("Representanterna från M och D
+    antecknar …"), or after it when nobody stands before ("Mot beslutet reserverar sig Moderaterna",
+    "Särskilt yttrande anmäls av Anna Ek (M)"); co-signers joined after the act with "samt" count
+    when that part names nothing but people. What the act is about ("till förmån för Pia Lundins
+    (SJVP) yrkande", "med hänvisning till yttrandet från M") names no actor."""
+    head, tail = plain[:act.start()], plain[act.end():]
+    found = actors(head)
+    if not found:  # only an actor right after the act: "Nämnden antecknar att Anna Ek (S) …" names no author
+        after = tail[_INVERTED.match(tail).end():]
+        about = re.split(r"\b(?:till\s+förmån\s+för|med\s+hänvisning\s+till|i\s+enlighet\s+med|bifall\s+till|"
+                         r"avslag\s+på|mot\s+beslutet\s+att)\b", after, maxsplit=1, flags=re.I)[0]
+        return actors(about) if starts_with_actor(about) else []
+    joined = _JOINED.search(tail)
+    if joined and find_people(joined.group(1)) and names_only(joined.group(1)):
+        found = found + find_people(joined.group(1))
     return found
 
 
-def notes(text: str, kind: str = "protokollsanteckning", whole_section: bool = False) -> list[Note]:
-    """Protokollsanteckningar / särskilda yttranden in ``text``."""
-    out: list[Note] = []
-    if whole_section:
-        plain = unquoted(text)
-        who = actors(plain.split(":")[0] if ":" in plain[:300] else plain[:300]) or actors(plain)
-        body = quoted(text)
-        if body is None:
-            after = text.split(":", 1)[1] if ":" in text[:300] else text
-            body = re.sub(r"\s+", " ", after).strip() or None
-        for person in who:
-            out.append(Note(name=person.name, party=person.party, kind=kind, text=body))
-        return dedupe(out)
+def _acts(plain: str, motion_verbs: re.Pattern) -> list[tuple[str, re.Match]]:
+    """The acts a sentence states: a note, a reservation, a yrkande ("Anna Ek (M) yrkar avslag och
+    reserverar sig" is both), each at its own verb."""
+    return [(kind, m) for kind, pattern in (("note", _NOTE), ("reservation", _RESERVES), ("motion", motion_verbs))
+            if (m := pattern.search(plain))]
+
+
+def _stops(plain: str) -> bool:
+    """"Ledamöterna från D deltar inte i beslutet", "X (S) anmäler jäv", "Det antecknas att …": no
+    one's note, and the end of the text before it (a text's own "vi deltar inte" does not end it)."""
+    m = _NOT_A_NOTE.search(plain)
+    return bool(m) and (bool(actors(plain[:m.start()])) or bool(re.match(r"\W*(?:det|till\s+protokollet)\s+antecknas",
+                                                                       plain, re.I)))
+
+
+def _statements(text: str, motion_verbs: re.Pattern = _MOTION) -> list[_Statement]:
+    """The acts of ``text`` in order, each with its own text: the passage quoted in its sentence,
+    or what it announces ("… lämnar följande protokollsanteckning:" and the lines below) up to
+    the next act or a line that is no one's act ("X deltar inte i beslutet", "Det antecknas att …").
+    A sentence that announces a text without naming anyone ("Följande reservationstext lämnas
+    till protokollet:") gives its text to the act before it."""
+    out: list[_Statement] = []
+    current: list[_Statement] = []  # the acts whose announced text is being read
     for sentence in sentences(text):
-        plain = unquoted(sentence)
-        if not _NOTE.search(plain):
-            continue
-        k = "särskilt yttrande" if re.search(r"särskilt\s+yttrande", plain, re.I) else "protokollsanteckning"
-        for person in actors(plain):
-            out.append(Note(name=person.name, party=person.party, kind=k, text=quoted(sentence)))
+        lead, rest = _at_colon(sentence)
+        plain = unquoted(lead)
+        said = quoted(lead)
+        found = [_Statement(kind, plain, act, who) for kind, act in _acts(plain, motion_verbs)
+                 if (who := _who(plain, act))]
+        if found:
+            for statement in found:
+                statement.parts = [p for p in (said, rest) if p]
+                statement.open = bool(rest) or (not said and bool(_ANNOUNCES.search(plain[statement.act.end():])))
+            out.extend(found)
+            current = [st for st in found if st.open]
+        elif _stops(plain):
+            current = []
+        elif current:
+            for statement in current:
+                statement.parts.append(sentence)
+        elif out and lead.rstrip().endswith(":") and _TEXT_OF.search(plain):
+            current = [out[-1]]  # "Följande reservationstext lämnas till protokollet:" and the text below
+            out[-1].parts.extend(p for p in (said, rest) if p)
+    return out
+
+
+def _at_colon(sentence: str) -> tuple[str, str]:
+    """"A (S) lämnar följande protokollsanteckning: Vi menar …" → the lead and the text after
+    its colon (a colon inside quotes or a time "kl. 14:00" does not count)."""
+    depth = False
+    for i, ch in enumerate(sentence):
+        if ch in _QUOTE_CHARS:
+            depth = not depth if ch in "”\"" else ch in "«“"
+        elif ch == ":" and not depth and not sentence[i + 1:i + 2].isdigit():
+            return sentence[:i + 1], sentence[i + 1:].strip()
+    return sentence, ""
+
+
+def _first_lines(text: str, kind: str) -> list[_Statement]:
+    """A section that names its authors without a verb ("Reservation / Anna Ek (M), Per Ek (KD):
+    ”…”"): the people of its first line, and the text after them."""
+    found = sentences(text)
+    if not found:
+        return []
+    lead, rest = _at_colon(found[0])
+    plain = unquoted(lead)
+    names = plain.rstrip(": ")
+    if len(plain) > 200 or _NOT_A_NOTE.search(plain):
+        return []
+    who = actors(names) if names_only(names) else []
+    if not who:
+        return []
+    statement = _Statement(kind, plain, re.match(r"", plain), who, open=True)
+    statement.parts = [p for p in (quoted(lead), rest) if p] + found[1:]
+    return [statement]
+
+
+def reservations(text: str, whole_section: bool = False) -> list[Reservation]:
+    """Reservations stated in ``text`` (each reserving person; a party when no one is named),
+    each with its own text. ``whole_section``: ``text`` is a Reservation section, whose authors
+    may stand without a verb."""
+    found = [s for s in _statements(text) if s.kind == "reservation"]
+    if not found and whole_section:
+        found = _first_lines(text, "reservation")
+    out: list[Reservation] = []
+    for statement in found:
+        favour = _IN_FAVOUR.search(statement.plain)
+        in_favour = _whose(favour.group(1).strip(), statement.owners) if favour else None
+        for person in statement.who:
+            out.append(Reservation(name=person.name, party=person.party, in_favour_of=in_favour, text=statement.text))
+    return dedupe(out)
+
+
+def _whose(proposal: str, owners: list[Person]) -> str:
+    """"eget ändringsyrkande" said by Pia Lundin → "Pia Lundins ändringsyrkande" (true for every
+    co-signer who joined her); "det egna yrkandet" said by the members of SD → "SD:s yrkande";
+    said by two → "Jörgen Fogelklou och Martin Wannholts yrkande" (theirs together)."""
+    own = re.match(r"(?:det\s+|den\s+|de\s+)?(?:sitt\s+|sina\s+)?eg(?:et|na|en)\s+(.+)$", proposal, re.I)
+    names = [p.name or p.party for p in owners]
+    if not own or not names or None in names:
+        return proposal
+    last = names[-1]
+    genitive = last if last[-1] in "sxzSXZ" else last + ("s" if owners[-1].name else ":s")
+    who = genitive if len(names) == 1 else f"{', '.join(names[:-1])} och {genitive}"
+    return f"{who} {_indefinite(own.group(1))}"
+
+
+def _indefinite(noun: str) -> str:
+    """After a genitive the noun is indefinite: "yrkandet" → "yrkande", "förslaget" → "förslag"."""
+    words = noun.split()
+    last = words[-1]
+    if re.search(r"nde(?:t|na)$", last):
+        words[-1] = last[:-1]
+    elif re.search(r"[^aeiouyåäö]et$", last) and len(last) > 5:
+        words[-1] = last[:-2]
+    return " ".join(words)
+
+
+def reservation_section(text: str) -> list[Reservation]:
+    """A "Reservationer" section: the reservers, each with the reservation text that follows them."""
+    return reservations(text, whole_section=True)
+
+
+def notes(text: str, kind: str = "protokollsanteckning", whole_section: bool = False) -> list[Note]:
+    """Protokollsanteckningar / särskilda yttranden in ``text``, one per person in printed order,
+    each with its own text. ``whole_section``: ``text`` is a section of that ``kind`` (its authors
+    may stand without a verb; "X deltar inte i beslutet" and "Det antecknas att …" there are no
+    one's note)."""
+    found = [s for s in _statements(text) if s.kind == "note"]
+    if not found and whole_section:
+        found = _first_lines(text, "note")
+    out: list[Note] = []
+    for statement in found:
+        this = ("särskilt yttrande" if _SPECIAL.search(statement.plain)
+                else "protokollsanteckning" if re.search(r"anteckning", statement.plain, re.I) or not whole_section
+                else kind)
+        for person in statement.who:
+            out.append(Note(name=person.name, party=person.party, kind=this, text=statement.text))
     return dedupe(out)
 
 
@@ -124,29 +284,53 @@ def abstentions(text: str) -> list[Person]:
     out: list[Person] = []
     for sentence in sentences(text):
         plain = unquoted(sentence)
-        if _ABSTAIN.search(plain):
-            out.extend(actors(plain))
+        act = _ABSTAIN.search(plain)
+        if act:
+            out.extend(_who(plain, act))
     return dedupe(out)
 
 
-def motions(text: str) -> list[Motion]:
+def motions(text: str, whole_section: bool = False) -> list[Motion]:
+    """Yrkanden: who proposed what kind of thing, whose proposal it backs ("bifall till Pia Lundins
+    ändringsyrkande"), and its text (the quoted or announced proposal, or "att …"). In a Yrkanden
+    section ("Förslag till beslut på sammanträdet") "föreslår", "instämmer i" and the like are
+    yrkanden too."""
     out: list[Motion] = []
-    found = sentences(text)
-    for i, sentence in enumerate(found):
-        plain = unquoted(sentence)
-        verb = _MOTION.search(plain)
-        if not verb:
+    for statement in _statements(text, _MOTION_IN_SECTION if whole_section else _MOTION):
+        if statement.kind != "motion":
             continue
-        before, after = plain[:verb.start()], plain[verb.end():]
+        after = statement.plain[statement.act.end():]
+        if statement.act.group(0).lower().lstrip(" \t\n(").startswith("på"):  # the proposal is the decision below
+            after = statement.parts[0] if statement.parts else ""
+            statement.parts = statement.parts[:1]
         hits = [(m.start(), k) for k, pattern in _MOTION_KINDS if (m := pattern.search(after))]
         kind = min(hits)[1] if hits else "övrigt"  # the first kind word after "yrkar" says it
-        who = actors(before) or actors(plain)
-        said = quoted(sentence)
-        if said is None and sentence.rstrip().endswith(":") and i + 1 < len(found):
-            said = quoted(found[i + 1])  # "yrkar på följande ändring:" and the quoted proposal below
-        for person in who:
-            out.append(Motion(name=person.name, party=person.party, kind=kind, text=said))
+        if statement.act.group(0).lower().startswith(("instäm", "tillstyrk")):
+            kind = "bifall"
+        said = statement.text or _att_clause(after)
+        supports = _supports(statement.plain[statement.act.start():], statement.owners)
+        for person in statement.who:
+            out.append(Motion(name=person.name, party=person.party, kind=kind, text=said, supports=supports))
     return dedupe(out)
+
+
+def _att_clause(after: str) -> str | None:
+    """"yrkar att ärendet ska återremitteras …" → "att ärendet ska återremitteras …"; after a
+    reason ("yrkar, med hänvisning till att …, att summan …") the last ", att" clause."""
+    clause = re.match(r"\s*(att\s+.+)", after, re.I)
+    if not clause and after.lstrip().startswith(","):
+        clause = re.search(r",\s*(att\s+(?:(?!,\s*att\s).)+)$", after, re.I)
+    return re.sub(r"[\s.;:]+$", "", clause.group(1)) if clause else None
+
+
+def _supports(after: str, owners: list[Person]) -> str | None:
+    for pattern in _SUPPORTS:
+        m = pattern.search(after)
+        if m:
+            backed = _SECOND_HAND.sub("", m.group(1)).strip()
+            if backed:
+                return _whose(backed, owners)
+    return None
 
 
 def prepared_by(text: str, known_bodies: Counter, default_year: int | None) -> PreparedBy | None:

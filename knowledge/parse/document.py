@@ -36,7 +36,7 @@ from knowledge.parse.meeting import (
 )
 from knowledge.parse.model import Paragraph, ParsedDocument
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
-from knowledge.parse.people import parse_attendance
+from knowledge.parse.people import parse_attendance, with_document_parties
 from knowledge.parse.references import handled_elsewhere
 from knowledge.parse.routine import is_routine
 from knowledge.parse.schedule import extract_schedule_changes
@@ -103,8 +103,8 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
         reservations.extend(debate.reservation_section("\n".join(lines)))
     reservations = debate.dedupe(reservations + debate.reservations(proceedings))
     notes = []
-    for key in ("protokollsanteckning", "särskilt yttrande"):
-        for lines in sections.get(key):
+    for key, lines in sections.parts:  # in printed order, each section of its kind
+        if key in ("protokollsanteckning", "särskilt yttrande"):
             notes.extend(debate.notes("\n".join(lines), kind=key, whole_section=True))
     outside = _text_of(sections, _NOT_THIS_MEETING + ("protokollsanteckning", "särskilt yttrande"))
     beredning = sections.text("beredning")
@@ -114,7 +114,8 @@ def _debate(sections: Sections, known_bodies: Counter, year: int | None) -> dict
     return {
         "reservations": reservations,
         "protocol_notes": debate.dedupe(notes + debate.notes(outside)),
-        "motions": debate.motions(sections.text("yrkanden") or proceedings),
+        "motions": (debate.motions(sections.text("yrkanden"), whole_section=True) if sections.get("yrkanden")
+                    else debate.motions(proceedings)),
         "votes": votes.votes(_text_of(sections, _NOT_THIS_MEETING + votes.OWN_WORDS), bool(sections.get("omröstning"))),
         "abstentions": debate.abstentions(proceedings),
         "prepared_by": debate.prepared_by(beredning, known_bodies, year) if beredning else None,
@@ -175,6 +176,7 @@ def _delges(lines: list[str]) -> list[str]:
     return out
 
 
+@with_document_parties  # a local party is one where the document itself shows it
 def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> ParsedDocument:
     """``furniture_lines``: the running headers and footers a PDF's layout already took out of
     ``raw_text``; None when the text still holds them (a text file), found then by their shape."""
