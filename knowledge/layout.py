@@ -381,10 +381,12 @@ def _mark_table(rows: list[_Row], start: int) -> tuple[list[str], int] | None:
         cols = [column(c) for c in row.cells]
         if len(row.cells) < 2 or cols[0] != 0 or len(set(cols)) != len(cols):
             break
+        # a row of the table: short cells, a mark among them ("Bo Ek | M | X"), or a sum row of numbers
         tail = [c.text for c in row.cells[1:]]
-        if not all(_MARK.fullmatch(t) or re.fullmatch(r"\d{1,4}", t) for t in tail):
+        has_mark = any(_MARK.fullmatch(t) for t in tail)
+        if any(len(t) > 30 for t in tail) or not (has_mark or all(re.fullmatch(r"\d{1,4}", t) for t in tail)):
             break
-        marked += any(_MARK.fullmatch(t) for t in tail)
+        marked += has_mark
         cells = [""] * len(header.cells)
         for col, cell in zip(cols, row.cells, strict=True):
             cells[col] = cell.text

@@ -146,6 +146,18 @@ def test_a_table_of_marks_keeps_each_mark_in_its_column(laid):
     ]
 
 
+def test_a_table_of_marks_with_a_text_column_keeps_every_column():
+    laid = lay_out([page(
+        run("Ledamot", 90, 200) + run("Parti", 260, 200) + run("Ja", 330, 200) + run("Nej", 385, 200)
+        + run("Avstår", 430, 200),
+        run("Ek, Bo", 90, 214) + run("M", 262, 214) + run("X", 388, 214),
+        run("Berg, Anna", 90, 228) + run("S", 262, 228) + run("X", 332, 228),
+        run("Holm, Lisa", 90, 242) + run("L", 262, 242) + run("X", 440, 242),
+    )])
+    assert laid.pages[0].splitlines()[2:] == [
+        "| Ek, Bo | M |  | X |  |", "| Berg, Anna | S | X |  |  |", "| Holm, Lisa | L |  |  | X |"]
+
+
 def test_a_heading_repeated_on_every_page_is_not_furniture():
     pages = [body_page(n, run("Beslut", 72, 400, 11, True), run(f"Text {n}.", 72, 414, 11)) for n in range(1, 6)]
     laid = lay_out(pages)

@@ -62,6 +62,15 @@ PAGE_3 = furniture(3) + [
     (20, 52, "Meddelanden", 12, True),
     (20, 62, "Beslut", 10, True),
     (20, 68, "Meddelandena läggs till handlingarna.", 10, False),
+    (20, 80, "Omröstning", 10, True),
+    (20, 86, "Omröstning begärs. Ja för bifall till förslaget, nej för avslag. Med 2 ja-röster mot 1 nej-röst", 10, False),
+    (20, 91, "bifalls förslaget.", 10, False),
+    # the named list, with a Parti column between the names and the marks
+    (20, 105, "Namn", 10, True), (80, 105, "Parti", 10, True), (120, 105, "Ja", 10, True),
+    (140, 105, "Nej", 10, True), (160, 105, "Avstår", 10, True),
+    (20, 111, "Karin Ek", 10, False), (80, 111, "C", 10, False), (121, 111, "X", 10, False),
+    (20, 117, "Per Holm", 10, False), (80, 117, "S", 10, False), (142, 117, "X", 10, False),
+    (20, 123, "Lisa Berg", 10, False), (80, 123, "M", 10, False), (121, 123, "X", 10, False),
 ]
 
 
@@ -89,3 +98,10 @@ def test_another_template_parses_without_a_rule_of_its_own(raw):
     assert [(r.name, r.party) for r in first.reservations] == [("Per Holm", "S")]
     attendance = {(a.name, a.role) for a in doc.attendance}
     assert ("Karin Ek", "ordförande") in attendance and ("Lisa Berg", "ledamot") in attendance
+
+
+def test_a_named_vote_list_with_a_party_column_keeps_each_mark_in_its_column(raw):
+    vote = next(p for p in parse_raw(raw).paragraphs if p.number == 16).votes[0]
+    assert (vote.yes, vote.no, vote.abstain, vote.doubts) == (2, 1, 0, [])
+    assert [(b.name, b.party, b.vote) for b in vote.ballots] == [
+        ("Karin Ek", "C", "ja"), ("Per Holm", "S", "nej"), ("Lisa Berg", "M", "ja")]
