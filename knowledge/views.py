@@ -20,6 +20,14 @@ class Source:
     paragraph: int | None
     document: str  # source file name
     organisation: str | None = None
+    page: int | None = None  # the protocol's page where the § stands, when the file has pages
+    # Why the parse behind this fact may be wrong (the §'s doubts, its document's): an answer
+    # built on it says "osäker tolkning — se protokollet" instead of stating it (parse health).
+    doubts: tuple[str, ...] = ()
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.doubts)
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,18 @@ class StoreStats:
     cases: int
     bodies: int
     last_ingest: datetime | None
+
+
+@dataclass(frozen=True)
+class FlaggedDocument:
+    """A stored document whose parse is in doubt (/status): as a whole, or in some §."""
+
+    document: str  # source file name
+    body: str | None
+    date: date | None
+    doubtful: bool  # the document as a whole
+    paragraphs: list[int]  # the § with doubts
+    reasons: list[str]  # the health in short Swedish lines
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from knowledge.parse import debate, votes
 from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolve
 from knowledge.parse.decisions import Decision, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
+from knowledge.parse.health import assess
 from knowledge.parse.meeting import (
     chair_in_text,
     document_kind,
@@ -32,6 +33,7 @@ from knowledge.parse.meeting import (
     stated_chair,
 )
 from knowledge.parse.model import Figure, Paragraph, ParsedDocument, ScheduleChange
+from knowledge.parse.pages import header_places
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
 from knowledge.parse.people import parse_attendance
 from knowledge.parse.routine import is_routine
@@ -253,4 +255,11 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
             doc.schedule_changes.extend(_schedule("\n".join(paragraph.decision), paragraph.number, meeting_date, body))
     if kind == "plan":
         doc.figures.extend(_plan_figures(text))
+    # last: the health judges what the parse above produced (knowledge.parse.health)
+    places = header_places(raw_text, raws)
+    report = assess(doc, split, _NOT_THIS_MEETING, {n: place.under for n, place in places.items()})
+    for paragraph in paragraphs:
+        paragraph.page = places[paragraph.number].page if paragraph.number in places else None
+        paragraph.doubts = report.doubts.get(paragraph.number, [])
+    doc.health = report.health
     return doc
