@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.parse.dnr import DNR_PATTERN, find_dnrs, normalise_dnr
@@ -70,6 +71,8 @@ _NOTED = re.compile(
 _NOT_A_NOTE = re.compile(r"\bdeltar\s+(?:inte|ej)\b|\bdeltog\s+(?:inte|ej)\b|\bjäv\b|^det\s+antecknas\b", re.I)
 # "Dnr TN 2024/31", "Diarienummer: 24HSN77", "Ärendenummer SLK-2024-00074"
 _DNR_LINE = re.compile(r"^(?:dnr|diarienummer|diarienr|ärendenummer|ärende\s*nr)\b\.?\s*:?\s*(.+)$", re.I)
+# the headings of those sections, loosely ("Prokollsanteckning"): a § without any needs no closer look
+_HEADING_WORDS = re.compile(r"reserv|omröstn|voter|anteckn|yttrand", re.I)
 # "Ingen reservation", "inga protokollsanteckningar", "utan omröstning": said not to have happened
 _DENIED = re.compile(r"\b(?:ingen|inga|inte|ej|utan)\b[^.\n]{0,30}$", re.I)
 
@@ -121,14 +124,14 @@ def _before_gaps(found: list[int], missing: list[int]) -> dict[int, str]:
     return out
 
 
-def _section_counts(raw: RawParagraph) -> Counter:
-    return Counter(key for key, _ in split_sections(raw.lines).parts if key)
+Parts = list[tuple[str, list[str]]]  # a §'s sections in order: (heading key, lines)
 
 
-def _long(paragraphs: list[Paragraph], raws: list[RawParagraph]) -> dict[int, str]:
+def _long(paragraphs: list[Paragraph], parts: Callable[[int], Parts]) -> dict[int, str]:
     """§ whose text is far longer than the document's others: beyond the upper fence
     (Q3 + 1.5 IQR) of its § lengths and several medians long, and either alone at that length
-    or repeating a heading that every other § has at most once."""
+    or repeating a heading that every other § has at most once. ``parts(i)``: the sections of
+    the i-th §, read only when a § is long but not alone."""
     if len(paragraphs) < MIN_FOR_LENGTH:
         return {}
     lengths = [len(p.text) for p in paragraphs]
@@ -137,16 +140,19 @@ def _long(paragraphs: list[Paragraph], raws: list[RawParagraph]) -> dict[int, st
     candidates = [i for i, n in enumerate(lengths) if n > fence and n >= LONG_MEDIANS * max(median, 1)]
     if not candidates:
         return {}
-    counts = [_section_counts(raw) for raw in raws]
+    counts: list[Counter] = []
     out: dict[int, str] = {}
     for i in candidates:
         others = [n for j, n in enumerate(lengths) if j != i]
         alone = lengths[i] >= ALONE_FACTOR * max(others)
-        repeated = [
-            key for key, n in counts[i].items()
-            if n >= 2 and all(c[key] <= 1 for j, c in enumerate(counts) if j != i)
-            and sum(1 for c in counts if c[key]) * 2 >= len(counts)
-        ]
+        repeated: list[str] = []
+        if not alone:
+            counts = counts or [Counter(key for key, _ in parts(j) if key) for j in range(len(paragraphs))]
+            repeated = [
+                key for key, n in counts[i].items()
+                if n >= 2 and all(c[key] <= 1 for j, c in enumerate(counts) if j != i)
+                and sum(1 for c in counts if c[key]) * 2 >= len(counts)
+            ]
         if alone or repeated:
             why = f"rubriken {repeated[0].capitalize()} står {counts[i][repeated[0]]} gånger" if repeated else \
                 f"minst {ALONE_FACTOR:.0f} gånger längre än någon annan"
@@ -201,24 +207,23 @@ def _heading_dnrs(p: Paragraph, raw: RawParagraph, under: list[str]) -> list[str
     return list(dict.fromkeys(tokens))
 
 
-def _unread(p: Paragraph, raw: RawParagraph, elsewhere: tuple[str, ...],
+def _unread(p: Paragraph, raw: RawParagraph, sections: Callable[[], Parts], elsewhere: tuple[str, ...],
             under: list[str]) -> list[tuple[UnreadPassage, str]]:
-    # the § text that tells what happened at this meeting: sections that quote another body's
-    # handling (beredning, ärendebeskrivning, …) and the signatures left out
-    parts = [(key, lines) for key, lines in split_sections(raw.lines).parts if key not in elsewhere]
-    said = sentences("\n\n".join("\n".join(strip_markup(line) for line in lines) for _, lines in parts))
     out: list[tuple[UnreadPassage, str]] = []
-    checks = (
+    checks = [check for check in (
         ("reservation", _RESERVED, ("reservationer",), None, p.reservations,
          "texten säger att någon reserverade sig, men ingen reservation kunde läsas ut"),
         ("vote", _VOTED, ("omröstning",), None, p.votes,
          "texten nämner en omröstning, men inget röstresultat kunde läsas ut"),
         ("note", _NOTED, ("protokollsanteckning", "särskilt yttrande"), _NOT_A_NOTE, p.protocol_notes,
          "texten nämner en protokollsanteckning eller ett särskilt yttrande, men ingen kunde läsas ut"),
-    )
-    for kind, pattern, keys, other, read, reason in checks:
-        if read:
-            continue
+    ) if not check[4] and (check[1].search(p.text) or _HEADING_WORDS.search(p.text))]  # nothing read, something said
+    if checks:
+        # the § text that tells what happened at this meeting: sections that quote another
+        # body's handling (beredning, ärendebeskrivning, …) and the signatures left out
+        parts = [(key, lines) for key, lines in sections() if key not in elsewhere]
+        said = sentences("\n\n".join("\n".join(strip_markup(line) for line in lines) for _, lines in parts))
+    for kind, pattern, keys, other, _, reason in checks:
         passage = _said(pattern, said) or _headed(parts, keys, other)
         if passage:
             out.append((UnreadPassage(paragraph=p.number, kind=kind, text=passage), reason))
@@ -257,12 +262,19 @@ def assess(doc: ParsedDocument, split: Split, elsewhere: tuple[str, ...] = (),
 
     for number, reason in _before_gaps(found, missing).items():
         doubt(number, reason)
-    long = _long([p for p, _ in pairs], [raw for _, raw in pairs])
+    read: dict[int, Parts] = {}
+
+    def sections(i: int) -> Parts:  # each §'s sections read once, and only when a check needs them
+        if i not in read:
+            read[i] = split_sections(pairs[i][1].lines).parts
+        return read[i]
+
+    long = _long([p for p, _ in pairs], sections)
     for number, reason in long.items():
         doubt(number, reason)
     unread: list[UnreadPassage] = []
-    for p, raw in pairs:
-        for passage, reason in _unread(p, raw, elsewhere, under.get(p.number, [])):
+    for i, (p, raw) in enumerate(pairs):
+        for passage, reason in _unread(p, raw, lambda i=i: sections(i), elsewhere, under.get(p.number, [])):
             unread.append(passage)
             doubt(p.number, reason)
         for vote in p.votes:

@@ -70,7 +70,25 @@ def _printed_offset(pages: list[str]) -> int:
     return offset if count >= max(2, len(pages) / 2) else 0
 
 
-def _followed_by(keys: list[str], i: int, body: list[str]) -> bool:
+class _Keys:
+    """The keys of the raw lines, each made when first asked for: a document of 300,000 lines
+    has a few thousand headings and the lines right under them to compare."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self._keys: list[str | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: int) -> str:
+        key = self._keys[i]
+        if key is None:
+            key = self._keys[i] = _key(self.lines[i])
+        return key
+
+
+def _followed_by(keys: _Keys, i: int, body: list[str]) -> bool:
     """Do the paragraph's first lines ``body`` follow line ``i``, in order, within a few lines
     and before another § heading? (Cleaning may have dropped a line between them, or joined two.)"""
     at = i + 1
@@ -86,24 +104,33 @@ def _followed_by(keys: list[str], i: int, body: list[str]) -> bool:
     return True
 
 
+def _first_keys(lines: list[str], n: int) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        key = _key(line) if line.strip() else ""
+        if key:
+            out.append(key)
+            if len(out) == n:
+                break
+    return out
+
+
 def header_places(raw_text: str, paragraphs: list[RawParagraph]) -> dict[int, Place]:
     """§ number → where its header stands (1-based page; None when the text has no page breaks)."""
     pages = raw_text.split("\f")
     paged = len(pages) > 1
     offset = _printed_offset(pages) if paged else 0
-    keys: list[str] = []
     page_of: list[int] = []
     lines: list[str] = []
     for number, page in enumerate(pages, 1):
         for line in page.split("\n"):
-            key = _key(line)
-            if key:  # blank lines carry nothing to compare
-                keys.append(key)
+            if line.strip():  # blank lines carry nothing to compare
                 page_of.append(number)
                 lines.append(line)
+    keys = _Keys(lines)
     by_number: dict[int, list[int]] = {}
-    for i, key in enumerate(keys):
-        m = _NUMBER.search(key[:24])  # "§ 12", "KS § 12", "§12" near the line start
+    for i, line in enumerate(lines):
+        m = _NUMBER.search(keys[i][:24]) if "§" in line[:40] else None  # "§ 12", "KS § 12", "§12"
         if m:
             by_number.setdefault(int(m.group(1)), []).append(i)
     out: dict[int, Place] = {}
@@ -112,7 +139,7 @@ def header_places(raw_text: str, paragraphs: list[RawParagraph]) -> dict[int, Pl
         if not par.header_lines:
             continue
         header = _key(par.header_lines[0])
-        body = [k for k in (_key(line) for line in par.lines) if k][:_LOOK_AHEAD]
+        body = _first_keys(par.lines, _LOOK_AHEAD)
         candidates = by_number.get(par.number, [])
         found = alone = first = None
         for i in candidates[bisect_left(candidates, cursor):]:
@@ -127,10 +154,10 @@ def header_places(raw_text: str, paragraphs: list[RawParagraph]) -> dict[int, Pl
         chosen = next((i for i in (found, alone, first) if i is not None), None)
         if chosen is not None:
             under = []
-            for line, key in zip(lines[chosen + 1:chosen + 1 + _UNDER], keys[chosen + 1:chosen + 1 + _UNDER], strict=True):
-                if _NEXT_HEADER.match(key):
+            for j in range(chosen + 1, min(chosen + 1 + _UNDER, len(lines))):
+                if _NEXT_HEADER.match(keys[j]):
                     break  # the next §: what stands under it is not this one's
-                under.append(line)
+                under.append(lines[j])
             out[par.number] = Place(page_of[chosen] + offset if paged else None, under)
             cursor = chosen + 1
     return out
