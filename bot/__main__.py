@@ -24,9 +24,15 @@ def _parse(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doc.export(), ensure_ascii=False, indent=2))
     else:
+        from knowledge.parse.health import verdict
+
         print(f"{doc.kind}: {doc.body} {doc.meeting_date} — {len(doc.paragraphs)} paragrafer")
+        print(f"Tolkning: {verdict(doc.health)}")
         for p in doc.paragraphs:
-            print(f"  § {p.number} {p.title} [{p.dnr or '–'}]")
+            page = f" s. {p.page}" if p.page else ""
+            print(f"  § {p.number} {p.title} [{p.dnr or '–'}]{page}")
+            for doubt in p.doubts:
+                print(f"      osäker: {doubt}")
     return 0
 
 

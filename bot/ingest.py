@@ -1,6 +1,7 @@
 """`python -m bot ingest PATH...`: files and folders into the store, with a progress bar.
 
-Prints a Swedish summary (documents, paragraphs, failures with their reasons). Exit status 1
+Prints, for each stored document, the health of its parse (`knowledge.parse.health`: ok, or
+where it is in doubt), then a Swedish summary (documents, paragraphs, failures with their reasons). Exit status 1
 only when nothing could be ingested; a batch with some bad files still succeeds.
 """
 
@@ -29,8 +30,17 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def health_lines(report) -> list[str]:
+    """One line per stored document: how far its parse can be trusted (`knowledge.parse.health`)."""
+    from knowledge.parse.health import verdict
+
+    if not report.health:
+        return []
+    return ["Tolkningens hälsa per dokument:"] + [f"  {name}: {verdict(h)}" for name, h in report.health]
+
+
 def summary(report) -> list[str]:
-    lines = [
+    lines = health_lines(report) + [
         "Inläsning klar: "
         + _plural(report.documents, "dokument", "dokument")
         + f" ({report.new} nya, {report.replaced} ersatta, {report.unchanged} oförändrade), "

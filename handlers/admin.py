@@ -1,4 +1,5 @@
-"""Admin handlers: a protocol sent to the bot as a document is ingested; /status shows the store.
+"""Admin handlers: a protocol sent to the bot as a document is ingested; /status shows the store
+and the documents whose parse is in doubt.
 
 Invisible: not in `handlers.COMMANDS` (so not in the command menu), and /status is registered
 only for ADMIN_USER_IDS, so for anyone else it falls through to the catch-all and gets exactly
@@ -61,6 +62,8 @@ async def status(update: Update, context: Context) -> None:
 
     try:
         stats = await ask(context, queries.stats)
+        flagged = await ask(context, queries.flagged_documents)
+        flagged_total = await ask(context, queries.flagged_count)
         settings = context.bot_data["settings"]
         policy = context.bot_data.get("access")
         refused = None
@@ -83,6 +86,8 @@ async def status(update: Update, context: Context) -> None:
                 access=access,
                 refused=refused,
                 tz=settings.tz(),
+                flagged=flagged,
+                flagged_total=flagged_total,
             ),
         )
     except Exception as exc:

@@ -100,6 +100,26 @@ def source_line(src: Source) -> str:
     return f"<i>Källa: {esc(cite(src))}</i>"
 
 
+def doubt_note(page: int | None, doubts: Sequence[str]) -> str:
+    """The one wording of a fact whose parse is in doubt (`knowledge.parse.health`): it is not
+    stated as fact, the reader is sent to the protocol, and the first reason is given. Empty
+    when there is no doubt."""
+    if not doubts:
+        return ""
+    where = f"se protokollet, s. {page}" if page else "se protokollet"
+    return f"⚠️ Osäker tolkning — {esc(where)}\n<i>{esc(shorten(doubts[0], 200))}</i>"
+
+
+def caution(src: Source) -> str:
+    """`doubt_note` for a cited fact."""
+    return doubt_note(src.page, src.doubts)
+
+
+def _caution_after(src: Source) -> str:
+    note = caution(src)
+    return f"\n{note}" if note else ""
+
+
 def person(name: str | None, party: str | None) -> str:
     """"Pia Lundin (SJVP)"; a party-level entry: "Ledamöterna från (C)" (plain text)."""
     if name and party:
@@ -345,6 +365,8 @@ def _handling(h: HandlingView, index: int) -> tuple[str, list[tuple[str, str | N
     if src.paragraph is not None:
         head += f", § {src.paragraph}"
     lines = [head]
+    if src.doubtful:  # before the decision: it is our reading, not a fact
+        lines.append(caution(src))
     if h.is_proposal:
         lines.append("<u>Förslag till " + esc(h.proposal_to or "beslut") + ":</u>")
     else:
@@ -489,7 +511,8 @@ def latest_decisions(handlings: Sequence[HandlingView]) -> Reply:
         lines.append("\n<b>Senaste besluten</b>")
         for h in handlings:
             dnr = f" (<code>{esc(h.dnr)}</code>)" if h.dnr else ""
-            lines.append(f"• {esc(h.title)}{dnr}\n  <i>{esc(cite(h.source, short=True))}</i>")
+            mark = " ⚠️ osäker tolkning" if h.source.doubtful else ""
+            lines.append(f"• {esc(h.title)}{dnr}\n  <i>{esc(cite(h.source, short=True))}</i>{mark}")
             if h.dnr:
                 buttons.append([(f"{h.dnr} · {h.title}", keys.dnr(h.dnr))])
     return simple("\n".join(lines), keyboard(buttons))
@@ -508,6 +531,8 @@ def _reservation_head(r: ReservationView) -> str:
     lines = [f"<b>{who}</b> reserverade sig", f"{esc(r.case_title)}{dnr}", where]
     if r.in_favour_of:
         lines.append(f"Till förmån för {esc(r.in_favour_of)}")
+    if src.doubtful:
+        lines.append(caution(src))
     return "\n".join(lines)
 
 
@@ -609,7 +634,7 @@ def meetings(views: Sequence[MeetingView], today: date, asked: str = "") -> Repl
         if m.moved_from:
             block += f"\n⚠️ Flyttat från {esc(swedish(m.moved_from))}"
             if m.moved_by:
-                block += f" — beslut {esc(cite(m.moved_by))}"
+                block += f" — beslut {esc(cite(m.moved_by))}" + _caution_after(m.moved_by)
             if m.moved_quote:
                 block += f"\n<i>”{esc(shorten(m.moved_quote, 300))}”</i>"
         lines.append(block)
@@ -635,7 +660,7 @@ def _figure(f: FigureView) -> str:
     when = period(f.period)
     about = f" ({esc(f.entity)})" if f.entity else ""
     head = f"<b>{esc(label)}</b>{' ' + esc(when) if when else ''}{about}: <b>{esc(mnkr(f.value_mnkr))}</b>"
-    lines = [head, f"<i>”{esc(shorten(f.quote, 300))}”</i>", f"<i>Källa: {esc(cite(f.source))}</i>"]
+    lines = [f"{head}{_caution_after(f.source)}", f"<i>”{esc(shorten(f.quote, 300))}”</i>", source_line(f.source)]
     lines += [_other(f, o) for o in f.others[:MAX_OTHERS]]
     if len(f.others) > MAX_OTHERS:
         lines.append(f"<i>… och {len(f.others) - MAX_OTHERS} äldre uppgifter med andra belopp.</i>")
@@ -729,9 +754,7 @@ def search_hits(hits: Sequence[SearchHit], query: str) -> Reply:
         dnr = f" (<code>{esc(h.dnr)}</code>)" if h.dnr else ""
         snippet = " ".join(h.snippet.split())
         quote = f"\n{_highlight(shorten(snippet, 400), query)}" if snippet else ""
-        blocks.append(
-            f"{n}. <b>{esc(h.title)}</b>{dnr}{quote}\n<i>Källa: {esc(cite(h.source))}</i>"
-        )
+        blocks.append(f"{n}. <b>{esc(h.title)}</b>{dnr}{_caution_after(h.source)}{quote}\n{source_line(h.source)}")
         if h.case_id is not None and h.case_id not in opened:
             opened.add(h.case_id)
             rows.append([(f"Öppna {h.dnr or h.title}", keys.case(h.case_id))])
@@ -764,6 +787,8 @@ def inline_cards(cards: Sequence[CaseCard]) -> list[InlineQueryResultArticle]:
         text, _buttons = case_text(card)
         last = card.handlings[-1].source if card.handlings else None
         desc = card.dnr + (f" · {cite(last, short=True)}" if last else "")
+        if any(h.source.doubtful for h in card.handlings):
+            desc = "⚠️ osäker tolkning · " + desc
         results.append(_article(f"c{card.case_id}", card.title, desc, text))
     return results
 

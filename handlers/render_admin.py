@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from handlers.render import Reply, esc, simple, swedish_date
+from handlers.render import Reply, esc, shorten, simple, swedish_date
 from knowledge.batch import DocumentOutcome
-from knowledge.views import StoreStats
+from knowledge.parse.health import verdict
+from knowledge.views import FlaggedDocument, StoreStats
 
 STORE_DOWN = "Databasen svarar inte just nu. Försök igen om en stund."
 
@@ -100,6 +101,8 @@ def ingest_outcome(outcome: DocumentOutcome, *, store_down: bool = False) -> Rep
         if parsed.schedule_changes:
             lines.append(f"Ändrade sammanträden: {len(parsed.schedule_changes)}")
     lines.append(f"Status: {_STATUS_TEXT.get(result.status, esc(result.status))}")
+    if parsed is not None:
+        lines.append(f"Tolkning: {esc(verdict(parsed.health))}")
     return simple("\n".join(lines))
 
 
@@ -112,6 +115,8 @@ def status(
     refused: int | None,
     tz: tzinfo,
     extra: Sequence[str] = (),
+    flagged: Sequence[FlaggedDocument] = (),
+    flagged_total: int | None = None,
 ) -> Reply:
     last = _when(stats.last_ingest, tz) if stats.last_ingest else "aldrig"
     lines = [
@@ -127,7 +132,27 @@ def status(
     if refused is not None:
         lines.append(f"Nekade chattar: {refused}")
     lines += [esc(x) for x in extra]
+    lines += flagged_lines(flagged, flagged_total)
     return simple("\n".join(lines))
+
+
+def flagged_lines(flagged: Sequence[FlaggedDocument], total: int | None = None) -> list[str]:
+    """The documents whose parse is in doubt (their answers say "osäker tolkning"), newest first."""
+    total = len(flagged) if total is None else total
+    if not total:
+        return ["Osäkra tolkningar: inga"]
+    more = f", de {len(flagged)} senaste" if total > len(flagged) else ""
+    lines = [f"\n<b>Osäkra tolkningar: {total} protokoll{more}</b>"]
+    for f in flagged:
+        where = " ".join(x for x in (f.body, f.date.isoformat() if f.date else None) if x)
+        what = "hela protokollet" if f.doubtful else ", ".join(f"§ {n}" for n in f.paragraphs)
+        if f.doubtful and f.paragraphs:
+            what += " (" + ", ".join(f"§ {n}" for n in f.paragraphs) + ")"
+        line = f"• {esc(f.document)}" + (f" ({esc(where)})" if where else "") + f": {esc(what)}"
+        if f.reasons:
+            line += f"\n  <i>{esc(shorten('; '.join(f.reasons), 300))}</i>"
+        lines.append(line)
+    return lines
 
 
 def _when(moment: datetime, tz: tzinfo) -> str:

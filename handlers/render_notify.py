@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from handlers.render import MAX_MESSAGE, utf16_len
+from handlers.render import MAX_MESSAGE, doubt_note, utf16_len
 from knowledge.parse.dates import MONTH_NAMES, swedish
 from knowledge.subscriptions import (
     MovedNotice,
@@ -111,6 +111,8 @@ def render_protocol(n: ProtocolNotice) -> str:
         lines.append("\n<b>Ärenden du bevakar:</b>")
         for p in n.cases:
             line = f"• {e(p.dnr or '')} {e(_clip(p.title, 200))} — {e(n.body.short)} {n.date.isoformat()} § {p.number}"
+            if p.doubts:  # before the decision: it is our reading, not a fact
+                line += "\n  " + doubt_note(p.page, p.doubts).replace("\n", "\n  ")
             if p.decision:
                 line += f"\n  <i>{e(_clip(p.decision, 300))}</i>"
             lines.append(line)

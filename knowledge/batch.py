@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from knowledge.db import session
-from knowledge.parse.model import ParsedDocument
+from knowledge.parse.model import Health, ParsedDocument
 from knowledge.pipeline import parse_raw
 from knowledge.read import SUPPORTED_SUFFIXES, ReadError, read_bytes, read_document
 from knowledge.store import IngestResult, ingest_document
@@ -30,6 +30,7 @@ class BatchReport:
     paragraphs: int = 0  # paragraphs written by this batch (new and replaced documents)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
     results: list[tuple[str, IngestResult]] = field(default_factory=list)
+    health: list[tuple[str, Health]] = field(default_factory=list)  # (file name, its parse health), each stored file
 
     @property
     def documents(self) -> int:
@@ -102,6 +103,7 @@ def _one(engine: Engine, path: Path, report: BatchReport) -> None:
         report.failures.append((path.name, f"kunde inte sparas ({type(exc).__name__}: {exc})"))
         return
     report.results.append((path.name, result))
+    report.health.append((path.name, parsed.health))
     if result.status == "new":
         report.new += 1
     elif result.status == "replaced":

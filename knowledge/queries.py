@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import func, or_
+from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
 from knowledge import search
@@ -35,6 +35,8 @@ from knowledge.models import (
     Reservation,
     Vote,
 )
+from knowledge.parse.health import summary
+from knowledge.parse.model import Health
 from knowledge.search import fold, looks_like_dnr, normalise_dnr
 from knowledge.views import (
     BodyView,
@@ -43,6 +45,7 @@ from knowledge.views import (
     CaseLookup,
     FigureReport,
     FigureView,
+    FlaggedDocument,
     HandlingView,
     IdentityReport,
     MeetingView,
@@ -89,7 +92,8 @@ class _Ctx:
     def __init__(self, s: Session):
         self.s = s
         self._bodies: dict[int, BodyView] = {}
-        self._docs: dict[int, tuple[str, int | None]] = {}
+        self._docs: dict[int, tuple[str, int | None, tuple[str, ...]]] = {}  # name, body, doubts
+        self._marks: dict[tuple[int, int], tuple[int | None, tuple[str, ...]]] = {}  # (doc, §) → page, doubts
 
     def body(self, body_id: int | None) -> BodyView | None:
         if body_id is None:
@@ -111,32 +115,75 @@ class _Ctx:
         missing = {i for i in document_ids if i is not None and i not in self._docs}
         if not missing:
             return
-        for did, name, body_id in self.s.exec(
-            select(Document.id, Document.source_name, Document.body_id).where(
-                col(Document.id).in_(missing)
-            )
+        for did, name, body_id, doubtful, health in self.s.exec(
+            select(
+                Document.id, Document.source_name, Document.body_id, Document.doubtful, Document.health
+            ).where(col(Document.id).in_(missing))
         ).all():
-            self._docs[did] = (name, body_id)
+            self._docs[did] = (name, body_id, _document_doubts(doubtful, health))
 
-    def document_name(self, document_id: int) -> str:
+    def _document(self, document_id: int) -> tuple[str, int | None, tuple[str, ...]]:
         if document_id not in self._docs:
             d = self.s.get(Document, document_id)
-            self._docs[document_id] = (d.source_name if d else "", d.body_id if d else None)
-        return self._docs[document_id][0]
+            self._docs[document_id] = (
+                (d.source_name, d.body_id, _document_doubts(d.doubtful, d.health)) if d else ("", None, ())
+            )
+        return self._docs[document_id]
 
-    def source(self, body_id, day, number, document_id) -> Source:
+    def document_name(self, document_id: int) -> str:
+        return self._document(document_id)[0]
+
+    def preload_marks(self, pairs) -> None:
+        """The page and doubts of the § behind many figures: (document id, § number) pairs."""
+        wanted = {(d, n) for d, n in pairs if d is not None and n is not None} - set(self._marks)
+        if not wanted:
+            return
+        for did, number, page, doubts in self.s.exec(
+            select(Paragraph.document_id, Paragraph.number, Paragraph.page, Paragraph.doubts).where(
+                col(Paragraph.document_id).in_({d for d, _ in wanted}),
+                col(Paragraph.number).in_({n for _, n in wanted}),
+            )
+        ).all():
+            self._marks[(did, number)] = (page, tuple(doubts or ()))
+        for pair in wanted - set(self._marks):  # no such § stored: nothing to add, and no query again
+            self._marks[pair] = (None, ())
+
+    def source(self, body_id, day, number, document_id, page=None, doubts=()) -> Source:
         b = self.body(body_id)
+        name, _, document_doubts = self._document(document_id)
         return Source(
             body=b.name if b else "",
             body_short=b.short if b else "",
             date=day,
             paragraph=number,
-            document=self.document_name(document_id),
+            document=name,
             organisation=b.organisation if b else None,
+            page=page,
+            doubts=tuple(doubts) + document_doubts,
         )
 
     def paragraph_source(self, p: Paragraph) -> Source:
-        return self.source(p.body_id, p.date, p.number, p.document_id)
+        return self.source(p.body_id, p.date, p.number, p.document_id, p.page, p.doubts or ())
+
+    def figure_source(self, f: Figure) -> Source:
+        """A figure's source carries the page and doubts of its § (figures have no § row of their own)."""
+        self.preload_marks([(f.document_id, f.paragraph_number)])
+        page, doubts = self._marks.get((f.document_id, f.paragraph_number), (None, ()))
+        return self.source(f.body_id, f.date, f.paragraph_number, f.document_id, page, doubts)
+
+
+def _document_doubts(doubtful: bool, health: dict | None) -> tuple[str, ...]:
+    """A doubtful document's reason, which every fact from it carries."""
+    if not doubtful:
+        return ()
+    from knowledge.parse.health import summary
+    from knowledge.parse.model import Health
+
+    try:
+        lines = summary(Health.model_validate(health or {}))
+    except ValueError:  # a health stored by another version of the model
+        lines = []
+    return ("hela protokollets tolkning är osäker" + (": " + "; ".join(lines) if lines else ""),)
 
 
 def _case_info(s: Session, case_ids) -> dict[int, tuple[str, str]]:
@@ -579,6 +626,7 @@ def figure_reports(
         ).all()
     ctx = _Ctx(s)
     ctx.preload_documents(f.document_id for f in figures)
+    ctx.preload_marks((f.document_id, f.paragraph_number) for f in figures)
     by_body: dict[int | None, list[Figure]] = defaultdict(list)
     for f in figures:
         by_body[f.body_id].append(f)
@@ -665,7 +713,7 @@ def _figure_view(ctx: _Ctx, f: Figure, entity: str | None = None) -> FigureView:
         value_mnkr=f.value_mnkr,
         period=f.period,
         quote=f.quote,
-        source=ctx.source(f.body_id, f.date, f.paragraph_number, f.document_id),
+        source=ctx.figure_source(f),
         entity=entity,
     )
 
@@ -740,3 +788,40 @@ def identity_report(s: Session) -> IdentityReport:
             if a.organisation_id == b.organisation_id and (a.short == b.short or fuzz.ratio(a.name_key, b.name_key) >= 88):
                 apart.append((a.name, b.name))
     return IdentityReport(organisations, bodies, merged, apart)
+
+
+def flagged_documents(s: Session, limit: int = 20) -> list[FlaggedDocument]:
+    """Stored documents whose parse is in doubt, newest meeting first: doubtful as a whole, or
+    with § that carry doubts (their answers say "osäker tolkning")."""
+    flagged: dict[int, list[int]] = defaultdict(list)
+    for did, number in s.exec(
+        select(Paragraph.document_id, Paragraph.number)
+        # an empty JSON list is stored as "[]" on SQLite and PostgreSQL alike
+        .where(cast(Paragraph.doubts, String) != "[]")
+        .order_by(Paragraph.document_id, Paragraph.number)
+    ).all():
+        flagged[did].append(number)
+    rows = s.exec(
+        select(Document).where(or_(Document.doubtful == True, col(Document.id).in_(list(flagged) or [-1])))  # noqa: E712
+        .order_by(col(Document.meeting_date).desc().nulls_last(), col(Document.id).desc())
+        .limit(max(1, limit))
+    ).all()
+    ctx = _Ctx(s)
+    out = []
+    for d in rows:
+        try:
+            reasons = summary(Health.model_validate(d.health or {}))
+        except ValueError:
+            reasons = []
+        body = ctx.body(d.body_id)
+        out.append(FlaggedDocument(d.source_name, body.name if body else None, d.meeting_date, d.doubtful,
+                                   flagged.get(d.id, []), reasons))
+    return out
+
+
+def flagged_count(s: Session) -> int:
+    """How many stored documents `flagged_documents` would list without a limit."""
+    with_doubts = select(Paragraph.document_id).where(cast(Paragraph.doubts, String) != "[]")
+    return s.exec(
+        select(func.count(Document.id)).where(or_(Document.doubtful == True, col(Document.id).in_(with_doubts)))  # noqa: E712
+    ).one()

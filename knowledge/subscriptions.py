@@ -83,6 +83,8 @@ class ParagraphRef:
     decision: str | None = None  # the first att-clause, to show
     routine: bool = False
     decision_text: str = ""  # every att-clause, for word matching
+    page: int | None = None  # where the § stands in the protocol
+    doubts: tuple[str, ...] = ()  # why its parse may be wrong (parse health): the notice says so
 
 
 @dataclass(frozen=True)
@@ -606,8 +608,9 @@ def protocol_fanout(session: Session, document_id: int, render: Callable[[Notice
     paragraphs, case_keys = [], {}
     for p in rows:
         own = clauses.get(p.id, [])
+        doubts = tuple(p.doubts or ()) + (("hela protokollets tolkning är osäker",) if doc.doubtful else ())
         paragraphs.append(ParagraphRef(p.number, p.title, p.dnr, own[0] if own else None, p.routine,
-                                       "\n".join(own)))
+                                       "\n".join(own), p.page, doubts))
         key = dnr_of.get(p.case_id) or p.dnr_norm
         if key:
             case_keys[p.number] = key

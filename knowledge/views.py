@@ -20,6 +20,14 @@ class Source:
     paragraph: int | None
     document: str  # source file name
     organisation: str | None = None
+    page: int | None = None  # the protocol's page where the § stands, when the file has pages
+    # Why the parse behind this fact may be wrong (the §'s doubts, its document's): an answer
+    # built on it says "osäker tolkning — se protokollet" instead of stating it (parse health).
+    doubts: tuple[str, ...] = ()
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.doubts)
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,18 @@ class IdentityReport:
     bodies: list[tuple[str | None, str, str | None, list[str]]]  # (organisation, name, parent, other names)
     merged_people: list[tuple[str, str, list[str]]]  # (name, party, spellings merged into it)
     kept_apart: list[tuple[str, str]]  # ("Per Tranberg (M)", "Per Tranberg (S)"): alike, not merged
+
+
+@dataclass(frozen=True)
+class FlaggedDocument:
+    """A stored document whose parse is in doubt (/status): as a whole, or in some §."""
+
+    document: str  # source file name
+    body: str | None
+    date: date | None
+    doubtful: bool  # the document as a whole
+    paragraphs: list[int]  # the § with doubts
+    reasons: list[str]  # the health in short Swedish lines
 
 
 @dataclass(frozen=True)

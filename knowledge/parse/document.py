@@ -20,6 +20,7 @@ from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolv
 from knowledge.parse.decisions import Decision, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
 from knowledge.parse.figures import extract_figures, extract_plan_figures
+from knowledge.parse.health import assess
 from knowledge.parse.meeting import (
     chair_in_text,
     document_kind,
@@ -35,6 +36,7 @@ from knowledge.parse.meeting import (
     title_lines,
 )
 from knowledge.parse.model import Paragraph, ParsedDocument
+from knowledge.parse.pages import header_places
 from knowledge.parse.paragraphs import RawParagraph, split_paragraphs, title_and_dnr, title_width
 from knowledge.parse.people import parse_attendance, with_document_parties
 from knowledge.parse.references import handled_elsewhere
@@ -251,4 +253,11 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
                 extract_schedule_changes("\n".join(paragraph.decision), paragraph.number, meeting_date, body))
     if kind == "plan":
         doc.figures.extend(extract_plan_figures(text, body))
+    # last: the health judges what the parse above produced (knowledge.parse.health)
+    places = header_places(raw_text, raws)
+    report = assess(doc, split, _NOT_THIS_MEETING, {n: place.under for n, place in places.items()})
+    for paragraph in paragraphs:
+        paragraph.page = places[paragraph.number].page if paragraph.number in places else None
+        paragraph.doubts = report.doubts.get(paragraph.number, [])
+    doc.health = report.health
     return doc
