@@ -84,9 +84,11 @@ class Split:
     paragraphs: list[RawParagraph]
     toc: list[TocEntry] = field(default_factory=list)
     announced: range | None = None  # "Paragrafer §§111-122" on the cover
+    appendix: list[str] = field(default_factory=list)  # "BILAGA 1" and what follows the last §
 
 
 # "Paragrafer: §§111-122", "Paragrafer §116", or a line of its own "§§ 94–107"
+_APPENDIX = re.compile(r"^\s*(?:#{1,6}\s+)?(?:BILAGA|Bilaga)\s+\d{1,3}\s*:?\s*$")
 _ANNOUNCED = re.compile(r"^[^\S\n]*(?:paragrafer?[^\S\n]*:?[^\S\n]*)?§§?[^\S\n]*(\d{1,4})"
                         r"(?:[^\S\n]*[-–][^\S\n]*(\d{1,4}))?[^\S\n]*$", re.I | re.M)
 
@@ -240,7 +242,13 @@ def split_paragraphs(lines: list[str]) -> Split:
             preamble.append(line)
         else:
             current.lines.append(line)
-    return Split(preamble, paragraphs, toc, announced)
+    appendix: list[str] = []
+    if paragraphs:  # "BILAGA 1" after the last §: the protocol's appendices, no text of that §
+        last = paragraphs[-1].lines
+        cut = next((i for i, line in enumerate(last) if _APPENDIX.match(line)), None)
+        if cut is not None:
+            appendix, paragraphs[-1].lines = last[cut:], last[:cut]
+    return Split(preamble, paragraphs, toc, announced, appendix)
 
 
 def title_width(paragraphs: list[RawParagraph]) -> int | None:

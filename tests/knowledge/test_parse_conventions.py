@@ -317,3 +317,10 @@ def test_real_documents_paragraphs_titles_dnr_and_cover(gold: Path):
     assert (doc.body, str(doc.meeting_date), doc.chair in chairs) == (want["body"], want["meeting_date"], True)
     assert [(p.number, p.dnr) for p in doc.paragraphs] == [(p["number"], p["dnr"]) for p in want["paragraphs"]]
     assert [" ".join(p.title.split()) for p in doc.paragraphs] == [p["title"] for p in want["paragraphs"]]
+
+
+def test_appendices_after_the_last_paragraph_are_not_its_text():
+    text = ("Kommunfullmäktige\nSammanträdesdatum: 2023-02-23\n\n§ 34\nFörteckning över anmälningsärenden\nBeslut\n\n"
+            "Antecknas.\n\nBILAGA 1\nPlats\nLedamot\nAkbas, Aslan\nS\n15:48\n\nBILAGA 2\nÄrende: 14\nNamn\nParti\n")
+    last = parse_text(text).paragraphs[-1]
+    assert last.number == 34 and "Antecknas." in last.text and "BILAGA" not in last.text
