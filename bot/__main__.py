@@ -136,9 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(func=_webhook)
     c = sub.add_parser("chat", help="prata med boten i terminalen, utan token och nätverk")
     c.set_defaults(func=_chat)
-    from bot import schedule_cli
+    from bot import schedule_cli, status_cli
 
     schedule_cli.add_parser(sub)
+    status_cli.add_parser(sub)
     parser.set_defaults(func=_default)
     return parser
 

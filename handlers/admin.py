@@ -64,6 +64,7 @@ async def status(update: Update, context: Context) -> None:
         stats = await ask(context, queries.stats)
         flagged = await ask(context, queries.flagged_documents)
         flagged_total = await ask(context, queries.flagged_count)
+        identity = await ask(context, queries.identity_report)
         settings = context.bot_data["settings"]
         policy = context.bot_data.get("access")
         refused = None
@@ -88,6 +89,7 @@ async def status(update: Update, context: Context) -> None:
                 tz=settings.tz(),
                 flagged=flagged,
                 flagged_total=flagged_total,
+                identity=identity,
             ),
         )
     except Exception as exc:

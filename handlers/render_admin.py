@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from handlers.render import Reply, esc, shorten, simple, swedish_date
 from knowledge.batch import DocumentOutcome
 from knowledge.parse.health import verdict
-from knowledge.views import FlaggedDocument, StoreStats
+from knowledge.views import FlaggedDocument, IdentityReport, StoreStats
 
 STORE_DOWN = "Databasen svarar inte just nu. Försök igen om en stund."
 
@@ -117,6 +117,7 @@ def status(
     extra: Sequence[str] = (),
     flagged: Sequence[FlaggedDocument] = (),
     flagged_total: int | None = None,
+    identity: IdentityReport | None = None,
 ) -> Reply:
     last = _when(stats.last_ingest, tz) if stats.last_ingest else "aldrig"
     lines = [
@@ -133,7 +134,32 @@ def status(
         lines.append(f"Nekade chattar: {refused}")
     lines += [esc(x) for x in extra]
     lines += flagged_lines(flagged, flagged_total)
+    if identity is not None:
+        lines += identity_lines(identity)
     return simple("\n".join(lines))
+
+
+def identity_lines(report: IdentityReport, limit: int = 8) -> list[str]:
+    """What the store made one thing and what it kept apart (`queries.identity_report`), at most
+    ``limit`` lines of each list and then how many more."""
+
+    def capped(items: list[str]) -> list[str]:
+        return items[:limit] + ([f"  … och {len(items) - limit} till"] if len(items) > limit else [])
+
+    orgs = [f"{esc(name or 'okänd (ej angiven i dokumenten)')}: {n} dokument" for name, n in report.organisations]
+    lines = ["\n<b>Identitet</b>", "Organisationer: " + ("; ".join(orgs) or "inga")]
+    bodies = []
+    for org, name, parent, names in report.bodies:
+        also = f" — även {esc(', '.join(names))}" if names else ""
+        under = f" (under {esc(parent)})" if parent else ""
+        bodies.append(f"• {esc(name)}{under}{also}" + ("" if org else " [organisation okänd]"))
+    lines += ["Organ:"] + capped(bodies)
+    merged = [f"• {esc(name)} ({esc(party or '–')})" + (f" = {esc(', '.join(variants))}" if variants else "")
+              for name, party, variants in report.merged_people]
+    lines += ["Personer sammanslagna (stavningar, partibyten):"] + (capped(merged) or ["• inga"])
+    apart = [f"• {esc(a)} ≠ {esc(b)}" for a, b in report.kept_apart]
+    lines += ["Lika men hållna isär:"] + (capped(apart) or ["• inga"])
+    return lines
 
 
 def flagged_lines(flagged: Sequence[FlaggedDocument], total: int | None = None) -> list[str]:

@@ -125,12 +125,16 @@ class Known:
 def match_person(name: str, party: str | None, known: list[Known]) -> Known | None:
     """The stored person a printed name is, when exactly one fits; None when none or several do.
 
-    A name variant only merges within one party: a namesake in another party is another person,
-    unless the protocol says the person left that party ("(fd SD)"), which the caller records
-    as a party the person has had.
+    A name only merges within one party: a namesake in another party is another person. The
+    exception is a politician printed without party ("(-)", who left one): the same name in
+    the same organisation is the same person, now outside the party (the caller records both).
     """
     folded = fold(person_name(name))
-    exact = [k for k in known if fold(k.name) == folded and (party is None or not k.parties or party in k.parties)]
+
+    def party_fits(k: Known) -> bool:
+        return party is None or not k.parties or party in k.parties or party == "-" or "-" in k.parties
+
+    exact = [k for k in known if fold(k.name) == folded and party_fits(k)]
     if len(exact) == 1:
         return exact[0]
     if exact:

@@ -773,7 +773,9 @@ def identity_report(s: Session) -> IdentityReport:
     bodies = [(org_names.get(b.organisation_id) or None, b.name, by_id[b.parent_id].name if b.parent_id in by_id else None,
                [n for n in names[b.id] if n != b.name_key]) for b in all_bodies]
     people = s.exec(select(Person).order_by(Person.organisation_id, Person.family_key, Person.name)).all()
-    merged = [(p.name, p.party, list(p.variants)) for p in people if p.variants]
+    # spellings merged into one person, and one person printed with several parties over time
+    merged = [(p.name, ", ".join(p.parties or [p.party]), list(p.variants)) for p in people
+              if p.variants or len(p.parties or []) > 1]
     apart: list[tuple[str, str]] = []
     groups: dict[tuple, list[Person]] = defaultdict(list)
     for p in people:

@@ -5,9 +5,9 @@ stored. The store (ingest) and the meeting-plan import both come here, so one re
 one row whichever document or plan named it, and its followers hear of every change to it.
 
 - An organisation is taken as the document states it (any spelling of it: its key). When the
-  document does not state it, it is the one organisation that already has the document's
-  body, or the dnr series of its cases; when neither settles it, the unknown organisation
-  (the empty name): nothing is guessed. A document that later states the organisation of a
+  document does not state it, it is the one organisation that already has both the document's
+  body and the dnr series of its cases; otherwise the unknown organisation (the empty name):
+  nothing is guessed. A document that later states the organisation of a
   body first filed under the unknown one brings that body, its documents, cases and people home.
 - A body is found by any name it goes by (`BodyName`); a generic name ("Arbetsutskottet") by
   the body it belongs to; an utskott knows its parent.
@@ -117,11 +117,12 @@ class Registry:
         name = " ".join((stated or "").split())
         if name:
             return Placed(self._organisation_named(name), "stated")
+        # both must agree: every municipality has a Kommunfullmäktige and many a "KS" series, so
+        # either alone says little; together, in one organisation only, they say which one
         candidates = self._orgs_with_body(body) if body else set()
-        by_series = self._orgs_with_series(series or set())
-        for found in (candidates & by_series, candidates, by_series):
-            if len(found) == 1:
-                return Placed(self.s.get(Organisation, next(iter(found))), "inferred")
+        found = candidates & self._orgs_with_series(series or set())
+        if len(found) == 1:
+            return Placed(self.s.get(Organisation, next(iter(found))), "inferred")
         return Placed(self.unknown(), "unknown")
 
     def _organisation_named(self, name: str) -> Organisation:
@@ -291,6 +292,8 @@ class Registry:
                 person = rows[found.id]
                 if fold(person.name) != fold(name) and name not in (person.variants or []):
                     person.variants = [*(person.variants or []), name]
+                if party and party not in (person.parties or []):  # "(-)": left the party since
+                    person.parties = [*(person.parties or []), party]
                 continue
             person = Person(organisation_id=org.id, name=name, name_key=key, family_key=family, party=party,
                             parties=[party] if party else [])

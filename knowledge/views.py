@@ -177,7 +177,7 @@ class IdentityReport:
 
     organisations: list[tuple[str | None, int]]  # (name, None when not stated; documents)
     bodies: list[tuple[str | None, str, str | None, list[str]]]  # (organisation, name, parent, other names)
-    merged_people: list[tuple[str, str, list[str]]]  # (name, party, spellings merged into it)
+    merged_people: list[tuple[str, str, list[str]]]  # (name, its parties, spellings merged into it)
     kept_apart: list[tuple[str, str]]  # ("Per Tranberg (M)", "Per Tranberg (S)"): alike, not merged
 
 

@@ -82,3 +82,9 @@ def test_an_utskott_goes_by_its_parents_initials_too():
     assert "KSAU" in body_abbreviations("Kommunstyrelsens arbetsutskott", "AU", "KS")
     assert is_generic_body("Arbetsutskottet") and is_generic_body("presidiet")
     assert not is_generic_body("Välfärd- och samverkansutskottet")
+
+
+def test_a_politician_who_left_the_party_is_still_one_person():
+    boris = Known(4, "Boris Jernskiegg", frozenset({"SD"}))
+    assert match_person("Boris Jernskiegg", "-", [boris]) == boris  # "(-)" after leaving SD
+    assert match_person("Boris Jernskiegg", "M", [boris]) is None  # another party: a namesake
