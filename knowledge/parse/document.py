@@ -17,7 +17,7 @@ from datetime import date
 from knowledge.clean import clean_text, extract_furniture, furniture_facts
 from knowledge.parse import debate, votes
 from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolve
-from knowledge.parse.decisions import Decision, has_decision, parse_decision
+from knowledge.parse.decisions import Decision, formula, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
 from knowledge.parse.figures import extract_figures, extract_plan_figures
 from knowledge.parse.health import assess
@@ -54,9 +54,16 @@ _AS_PROPOSED = re.compile(r"\b(?:enligt|i enlighet med|bifaller|bifalla|bifalls|
                           r"förslag(?:et)?\b|\bförslag(?:et)?\s+bifalls\b", re.I)
 
 
-def _decision(sections: Sections) -> Decision:
-    """The Beslut section's decision; "… beslutar enligt förslaget" takes the proposal's clauses."""
-    decision = parse_decision(_decision_lines(sections))
+def _decision(sections: Sections, title: str | None = None) -> Decision:
+    """The Beslut section's decision; "… beslutar enligt förslaget" takes the proposal's clauses.
+    A § without a Beslut opens with its decision formula or has none ("Informationen noteras."
+    under the title, "Meddelandena noteras." under "Sammanfattning"). ``title``: the §'s title,
+    whose full stops end no sentence of the decision."""
+    lines = _decision_lines(sections)
+    if not lines:
+        said = formula(sections.parts[0][1]) if sections.parts else None
+        return parse_decision([said]) if said else Decision()
+    decision = parse_decision(lines, [title] if title else None)
     proposal = sections.get("förslag till beslut")
     if (sections.get("beslut") and proposal and len(decision.clauses) == 1
             and not decision.clauses[0].lower().startswith("att ") and _AS_PROPOSED.search(decision.clauses[0])):
@@ -130,7 +137,7 @@ def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | No
     title, header_dnr, used = title_and_dnr(raw, width)
     body_lines = raw.lines[used:]
     sections = split_sections(body_lines)
-    decision = _decision(sections)
+    decision = _decision(sections, title)
     text = "\n".join(raw.header_lines + raw.lines[: len(raw.lines) - len(sections.closing)]).strip()
     paragraph = Paragraph(
         number=raw.number,

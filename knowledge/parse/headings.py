@@ -24,7 +24,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "bakgrund": ("bakgrund",),
     "förvaltningens bedömning": ("förvaltningens bedömning", "bedömning", "överväganden",
                                  "förvaltningens synpunkter"),
-    "beslutsunderlag": ("beslutsunderlag", "underlag för beslut", "bilagor"),
+    "beslutsunderlag": ("beslutsunderlag", "underlag för beslut", "bilagor", "handling", "handlingar"),
     "beredning": ("beredning", "beredningsgång", "tidigare beredning"),
     "yrkanden": ("yrkanden", "yrkande", "yrkanden och förslag", "förslag till beslut på sammanträdet",
                  "förslag på sammanträdet", "yrkanden på sammanträdet"),
@@ -38,7 +38,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "jäv": ("jäv", "anmälan om jäv"),
     "tidigare behandling": ("tidigare behandling", "tidigare beslut", "ärendets tidigare behandling"),
     "delges": ("delges", "beslutet delges", "beslutet skickas till", "expedieras till", "skickas till",
-               "expediering"),
+               "expediering", "protokollsutdrag skickas till", "protokollsutdrag till", "utdrag skickas till"),
     "delgivningar": ("delgivningar", "anmälningsärenden"),
     "ekonomiska konsekvenser": ("ekonomiska konsekvenser", "konsekvenser", "ekonomi"),
 }
@@ -48,6 +48,8 @@ LABELS: dict[str, tuple[str, ...]] = {
     "dnr": ("diarienummer", "dnr", "diarienr", "ärendenummer", "ärende nr"),
     "responsible": ("ärendeansvarig", "ansvarig"),
     "officer": ("handläggare", "handläggare/kontaktperson", "föredragande"),
+    # a running header's date line left inside a § ("Sammanträdesdatum: 2023-02-23"): no content
+    "meeting_date": ("sammanträdesdatum", "sammanträdesdag"),
 }
 
 #: lines that end the last paragraph: the protocol's signatures.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from knowledge.parse.headings import match_heading
 from knowledge.parse.people import NAME
-from knowledge.parse.text import strip_markup
+from knowledge.parse.text import is_marked_heading, strip_markup
 
 _SIGNATURE_NAME = re.compile(rf"^{NAME}$")
 _SIGNATURE_ROLE = re.compile(r"^(?:ordförande|sekreterare|justerare|justerande|vice ordförande)\b(?!.*[.(])",
@@ -43,11 +43,12 @@ def _closing_start(lines: list[str]) -> int | None:
         h = match_heading(s) if s else None
         if h and h.kind == "closing":
             return i
-        if _SIGNATURE_ROLE.match(s) and i > 0:
+        # "Ordförande Hälso- och sjukvårdsnämnden" under a name, not "Ordförande ställer …" under a heading
+        if _SIGNATURE_ROLE.match(s) and i > 0 and len(s.split()) <= 6:
             j = i - 1
             while j >= 0 and not lines[j].strip():
                 j -= 1
-            if j >= 0 and _SIGNATURE_NAME.match(strip_markup(lines[j])):
+            if j >= 0 and not is_marked_heading(lines[j]) and _SIGNATURE_NAME.match(strip_markup(lines[j])):
                 return j
     return None
 
@@ -64,6 +65,8 @@ def split_sections(lines: list[str]) -> Sections:
     for line in lines:
         s = strip_markup(line)
         h = match_heading(s) if s else None
+        if h and h.kind == "section" and not h.rest and s.endswith("."):
+            h = None  # "Antecknas.", "Noteras.": a decision formula, a sentence, not the heading it spells
         if h and h.kind == "label":
             if h.rest and h.key not in out.labels:
                 out.labels[h.key] = h.rest
