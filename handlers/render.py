@@ -369,12 +369,15 @@ def _handling(h: HandlingView, index: int) -> tuple[str, list[tuple[str, str | N
         lines.append(caution(src))
     if h.is_proposal:
         lines.append("<u>Förslag till " + esc(h.proposal_to or "beslut") + ":</u>")
-    else:
+    elif h.decision or not h.proposals:
         lines.append("<u>Beslut:</u>")
     if h.decision:
         lines += [esc(clause) for clause in h.decision]
-    else:
+    elif not h.proposals:
         lines.append("<i>(beslutstexten kunde inte läsas ut ur protokollet)</i>")
+    for target, entries in h.proposals:  # what the § only proposed, never shown as decided
+        lines.append("<u>Förslag till " + esc(target) + ":</u>")
+        lines += [esc(clause) for clause in entries]
     for vote in h.votes:
         counts = [f"{n} {w}" for n, w in ((vote.yes, "ja"), (vote.no, "nej"), (vote.abstain, "avstår")) if n is not None]
         if counts:

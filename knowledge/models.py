@@ -186,13 +186,15 @@ class Paragraph(SQLModel, table=True):
 
 
 class Decision(SQLModel, table=True):
-    """One att-clause; ``position`` keeps the protocol's order."""
+    """One att-clause; ``position`` keeps the protocol's order. ``proposed_to``: the body it is
+    proposed to, where a § decides some things itself and proposes others."""
 
     __tablename__ = "decisions"
     id: int | None = Field(default=None, primary_key=True)
     paragraph_id: int = Field(foreign_key="paragraphs.id", ondelete="CASCADE", index=True)
     position: int
     text: str
+    proposed_to: str | None = None
 
 
 class Person(SQLModel, table=True):

@@ -222,10 +222,14 @@ def _handlings(
     if not ids:
         return []
     decisions: dict[int, list[str]] = defaultdict(list)
+    proposals: dict[int, dict[str, list[str]]] = defaultdict(dict)  # entries another body is to decide
     for d in s.exec(
         select(Decision).where(col(Decision.paragraph_id).in_(ids)).order_by(Decision.position)
     ).all():
-        decisions[d.paragraph_id].append(d.text)
+        if d.proposed_to:
+            proposals[d.paragraph_id].setdefault(d.proposed_to, []).append(d.text)
+        else:
+            decisions[d.paragraph_id].append(d.text)
     by_para: dict[int, Paragraph] = {p.id: p for p in paragraphs}
     reservations: dict[int, list[ReservationView]] = defaultdict(list)
     for r in s.exec(
@@ -272,6 +276,7 @@ def _handlings(
                 motions=motions[p.id],
                 votes=votes[p.id],
                 abstentions=abstentions[p.id],
+                proposals=list(proposals[p.id].items()),
             )
         )
     return out

@@ -371,8 +371,10 @@ class _Writer:
         decisions, reservations, notes, motions, abstentions, votes = [], [], [], [], [], []
         for row, p in zip(written, self.doc.paragraphs, strict=True):
             pid, cid = row.id, row.case_id
+            targets = p.decision_to if len(p.decision_to) == len(p.decision) else [None] * len(p.decision)
             decisions += [
-                {"paragraph_id": pid, "position": i, "text": t} for i, t in enumerate(p.decision)
+                {"paragraph_id": pid, "position": i, "text": t, "proposed_to": to}
+                for i, (t, to) in enumerate(zip(p.decision, targets, strict=True))
             ]
             reservations += [
                 {"paragraph_id": pid, "case_id": cid, "date": day, "position": i,

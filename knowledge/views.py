@@ -87,6 +87,8 @@ class HandlingView:
     motions: list[MotionView] = field(default_factory=list)
     votes: list[VoteView] = field(default_factory=list)
     abstentions: list[str] = field(default_factory=list)  # "Pia Lundin (SJVP)"
+    # where a § decides some things and proposes others: (body, entries proposed to it), in order
+    proposals: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | No
         decision=decision.clauses,
         is_proposal=decision.is_proposal,
         proposal_to=decision.proposal_to,
+        decision_to=_targets(decision),
         sections={key: sections.text(key) for key in dict.fromkeys(sections.keys()) if key},
         delges=_delges(sum(sections.get("delges"), [])),
         routine=is_routine(title),
@@ -162,6 +163,15 @@ def _paragraph(raw: RawParagraph, known_bodies: Counter, meeting_date: date | No
         if (h.body, h.date, h.paragraph) not in stated
     ]
     return paragraph, decision
+
+
+def _targets(decision: Decision) -> list[str | None]:
+    """Which body each entry is proposed to, when some are and some are the body's own; [] when
+    all are one kind (`is_proposal` says which)."""
+    targets = list(decision.proposed_to) if len(decision.proposed_to) == len(decision.clauses) else []
+    if decision.is_proposal or not any(targets):
+        return []
+    return targets
 
 
 def _dominant(counts: Counter) -> str | None:

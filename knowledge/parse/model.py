@@ -102,6 +102,9 @@ class Paragraph(_Model):
     # True when the decision is an utskott's proposal to another body ("föreslår att nämnden beslutar")
     is_proposal: bool = False
     proposal_to: str | None = None
+    # per entry of ``decision``: the body it is proposed to, None for the body's own decision (a §
+    # may decide some things itself and propose others: "… föreslår kommunfullmäktige besluta")
+    decision_to: list[str | None] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)  # "ärendebeskrivning", "bakgrund", ... → text
     reservations: list[Reservation] = Field(default_factory=list)
     protocol_notes: list[Note] = Field(default_factory=list)  # protokollsanteckningar and särskilda yttranden

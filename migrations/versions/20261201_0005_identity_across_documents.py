@@ -1,5 +1,6 @@
 """identity across documents: organisation keys, body names and parents, people per
-organisation with their variants and parties, links between cases
+organisation with their variants and parties, links between cases; the body a decision entry
+is proposed to
 
 Revision ID: 0005
 Revises: 0004
@@ -48,6 +49,7 @@ def upgrade() -> None:
     op.create_index('ix_case_links_case_id', 'case_links', ['case_id'])
     op.create_index('ix_case_links_other_id', 'case_links', ['other_id'])
     op.add_column('cases', sa.Column('series', sa.String(), nullable=False, server_default=''))
+    op.add_column('decisions', sa.Column('proposed_to', sa.String(), nullable=True))
     op.create_index('ix_cases_series', 'cases', ['series'])
     op.create_table(
         'paragraph_refs',
@@ -95,6 +97,7 @@ def downgrade() -> None:
     op.drop_index('ix_paragraph_refs_target', 'paragraph_refs')
     op.drop_index('ix_paragraph_refs_paragraph_id', 'paragraph_refs')
     op.drop_table('paragraph_refs')
+    op.drop_column('decisions', 'proposed_to')
     op.drop_index('ix_cases_series', 'cases')
     op.drop_column('cases', 'series')
     op.drop_index('ix_case_links_other_id', 'case_links')

@@ -70,3 +70,37 @@ async def test_the_styrelses_own_decision_stays_a_decision(ks_chat):
     text = html_to_text(texts(await ks_chat.say("/beslut 2026.288 KS")))
     assert "Beslut:" in text and "Initiativärendet avslås." in text
     assert "Förslag till" not in text
+
+
+# Alingsås kommun, Tekniska nämnden 2026-05-18, § 28: the nämnd decides one thing itself and
+# proposes another to kommunfullmäktige
+TN_2026_05_18 = """Alingsås kommun
+Tekniska nämnden
+Protokoll
+Sammanträdesdatum: 2026-05-18
+
+§ 28 2026.067 TEN
+
+## Revidering felparkeringsavgifter
+
+Arbetsutskottet har behandlat ärendet under sitt sammanträde 11 maj, § 19.
+
+## Beslut
+Förvaltningens förslag godkänns
+
+## Förslag till beslut i kommunfullmäktige
+Felparkeringsavgifter i Alingsås kommun antas
+
+## Expedieras till
+KS, KF
+"""
+
+
+async def test_a_paragraph_that_decides_and_proposes_shows_each_as_what_it_is(sqlite_engine):
+    outcome = ingest_bytes(sqlite_engine, TN_2026_05_18.encode(), "tekniska-namnden_2026-05-18.md")
+    assert outcome.ok, outcome.failure
+    async for chat in _chat(sqlite_engine):
+        text = html_to_text(texts(await chat.say("/beslut 2026.067 TEN")))
+        decided, proposed = text.index("Beslut:"), text.index("Förslag till Kommunfullmäktige:")
+        assert decided < text.index("Förvaltningens förslag godkänns") < proposed
+        assert proposed < text.index("Felparkeringsavgifter i Alingsås kommun antas")
