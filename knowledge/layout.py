@@ -255,16 +255,15 @@ def _furniture(pages: list[tuple[PageGlyphs, list[_Row]]]) -> set[tuple[int, int
 
     A header or footer repeats on many pages (on 40 % of them, numbers of pages aside) in a band
     at the top or bottom of the page; printed from a flow of text, a footer may instead stand
-    right under the page's last line, so a page's last row repeated on most pages (60 %) is one
-    too. A page number stands alone in a band. A bare number elsewhere is data, never furniture.
+    right under the page's last line, so a page's last row repeated as often is one too. A page
+    number stands alone in a band. A bare number elsewhere is data, never furniture.
     """
     band: Counter[str] = Counter()
     last: Counter[str] = Counter()
     for page, rows in pages:
         band.update({_key(c.text) for row in rows for c in row.cells if _in_band(c, page.height)})
         last.update({_key(c.text) for c in rows[-1].cells} if rows else set())
-    need_band = max(2, math.ceil(0.4 * len(pages)))
-    need_last = max(2, math.ceil(0.6 * len(pages)))
+    need_band = need_last = max(2, math.ceil(0.4 * len(pages)))
     out: set[tuple[int, int, int]] = set()
     for p, (page, rows) in enumerate(pages):
         for r, row in enumerate(rows):

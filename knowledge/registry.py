@@ -5,9 +5,9 @@ stored. The store (ingest) and the meeting-plan import both come here, so one re
 one row whichever document or plan named it, and its followers hear of every change to it.
 
 - An organisation is taken as the document states it (any spelling of it: its key). When the
-  document does not state it, it is the one organisation that already has both the document's
-  body and the dnr series of its cases; otherwise the unknown organisation (the empty name):
-  nothing is guessed. A document that later states the organisation of a
+  document does not state it, it is the one organisation that already has the document's body
+  and does not contradict its dnr series (an organisation whose cases all carry other series is
+  another one); otherwise the unknown organisation (the empty name): nothing is guessed. A document that later states the organisation of a
   body first filed under the unknown one brings that body, its documents, cases and people home.
 - A body is found by any name it goes by (`BodyName`); a generic name ("Arbetsutskottet") by
   the body it belongs to; an utskott knows its parent.
@@ -120,7 +120,10 @@ class Registry:
         # both must agree: every municipality has a Kommunfullmäktige and many a "KS" series, so
         # either alone says little; together, in one organisation only, they say which one
         candidates = self._orgs_with_body(body) if body else set()
-        found = candidates & self._orgs_with_series(series or set())
+        if series:  # an organisation whose cases carry other series only is another one
+            numbered = self._orgs_with_series(None)
+            candidates = {o for o in candidates if o not in numbered} | (candidates & self._orgs_with_series(series))
+        found = candidates
         if len(found) == 1:
             return Placed(self.s.get(Organisation, next(iter(found))), "inferred")
         return Placed(self.unknown(), "unknown")
@@ -162,16 +165,12 @@ class Registry:
         ).all()
         return {org for org, org_name in rows if org_name}
 
-    def _orgs_with_series(self, series: set[str]) -> set[int]:
-        if not series:
-            return set()
-        rows = self.s.exec(
-            select(Case.organisation_id, Organisation.name)
-            .join(Organisation, Organisation.id == Case.organisation_id)
-            .where(col(Case.series).in_(sorted(series)))
-            .distinct()
-        ).all()
-        return {org for org, org_name in rows if org_name}
+    def _orgs_with_series(self, series: set[str] | None) -> set[int]:
+        """Organisations with a case of one of ``series``; None: with any lettered case at all."""
+        q = (select(Case.organisation_id, Organisation.name)
+             .join(Organisation, Organisation.id == Case.organisation_id).distinct())
+        q = q.where(Case.series != "") if series is None else q.where(col(Case.series).in_(sorted(series)))
+        return {org for org, org_name in self.s.exec(q).all() if org_name}
 
     # -- bodies ------------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
@@ -401,6 +402,9 @@ def nearest_dnrs(s: Session, dnr: str, limit: int = 5) -> list[Scored]:
         return []
     idx = _index(s)
     series, year = dnr_series_year(norm)
+    if series not in idx.by_series:  # "23HNS1831": a series no case has, one typo from one that does
+        near = [known for known in idx.by_series if known and OSA.distance(series, known) <= 1]
+        series = near[0] if len(near) == 1 else series
     # only numbers of the same series: another series' case is another matter, never "near"
     pools = (
         lambda: idx.by_series_year.get((series, year), ((), ())),

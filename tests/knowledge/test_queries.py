@@ -52,7 +52,12 @@ def test_typo_in_a_dnr_gives_the_nearest_dnrs(s):
 
 
 def test_nearest_dnrs_across_series_when_the_series_is_wrong(s):
-    assert q.nearest_dnrs(s, "23HNS1831")[0].dnr == "23HSN1831"
+    assert q.nearest_dnrs(s, "23HNS1831")[0].dnr == "23HSN1831"  # a typo in the series letters
+
+
+def test_nearest_dnrs_never_from_another_series(s):
+    # "KS" is a series of its own, not a typo of "HSN": its numbers are no HSN case's
+    assert q.nearest_dnrs(s, "KS-2023-00412") == []
 
 
 @pytest.mark.parametrize(
