@@ -22,6 +22,7 @@ from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
 from knowledge.parse.figures import extract_figures, extract_plan_figures
 from knowledge.parse.health import assess
 from knowledge.parse.meeting import (
+    adjusters,
     chair_in_text,
     document_kind,
     header_body,
@@ -259,6 +260,7 @@ def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> P
         time=meeting_time(preamble) if kind == "protocol" else None,
         place=meeting_place(preamble) if kind == "protocol" else None,
         chair=chair if kind == "protocol" else None,
+        adjusters=adjusters(preamble) if kind == "protocol" else [],
         attendance=attendance,
         paragraphs=paragraphs,
     )

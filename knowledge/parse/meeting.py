@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from datetime import date
@@ -123,12 +124,17 @@ def header_body(lines: list[str]) -> str | None:
 
 
 def meeting_place(lines: list[str]) -> str | None:
-    """"Plats: Digitalt möte i Teams"; from "Plats och tid: Kommunhuset, kl. 13.00–16.30" the place only."""
-    for line in lines:
+    """"Plats: Digitalt möte i Teams"; from "Plats och tid: Kommunhuset, kl. 13.00–16.30" the place only.
+    A value wrapped over lines ("Alströmerteatern," / "Alströmergymnasiet") is read whole."""
+    for i, line in enumerate(lines):
         m = re.match(r"^(?:plats\s+och\s+tid|tid\s+och\s+plats|plats|sammanträdesplats|mötesplats)\s*:?\s+(.+)$",
                      strip_markup(line), re.I)
         if m:
-            value = _TIME.sub("", m.group(1))
+            value = m.group(1)
+            nxt = strip_markup(lines[i + 1]) if i + 1 < len(lines) else ""
+            if value.rstrip().endswith(",") and nxt and ":" not in nxt and not _TIME.search(nxt) and len(nxt) < 60:
+                value = f"{value} {nxt}"
+            value = _TIME.sub("", value)
             value = re.sub(r"\b(?:kl\.?|klockan)\s*\d{1,2}[.:]\d{2}", "", value)
             for found in reversed(find_dates(value)):
                 value = value[:found.start] + value[found.end:]
@@ -138,6 +144,29 @@ def meeting_place(lines: list[str]) -> str | None:
             if value:
                 return value
     return None
+
+
+_ADJUSTERS = re.compile(r"^(?:utses\s+att\s+justera|justerare|justerande|justeras\s+av)\s*:\s*(.*)$", re.I)
+
+
+def adjusters(lines: list[str]) -> list[str]:
+    """Who was chosen to check the protocol (justerare): "Utses att justera: Leif Hansson (S)" and
+    the names on the lines under it, up to the next label. Not the chair: the chair signs anyway."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        m = _ADJUSTERS.match(strip_markup(line))
+        if not m:
+            continue
+        values = [m.group(1)] + [strip_markup(x) for x in itertools.takewhile(
+            lambda x: x.strip() and ":" not in x, lines[i + 1:i + 6])]
+        for value in values:
+            for name in re.split(r"\t|,\s*|\s+och\s+", value):
+                found = re.match(rf"^({NAME})(?:\s*\([^)]*\))?$", name.strip())
+                if found and " " in found.group(1) and found.group(1) not in out:
+                    out.append(found.group(1))
+        if out:
+            return out
+    return out
 
 
 def header_date(lines: list[str]) -> date | None:

@@ -174,6 +174,7 @@ class ParsedDocument(_Model):
     time: str | None = None
     place: str | None = None
     chair: str | None = None
+    adjusters: list[str] = Field(default_factory=list)  # justerare: "Utses att justera: …"
     attendance: list[Attendee] = Field(default_factory=list)
     paragraphs: list[Paragraph] = Field(default_factory=list)
     schedule_changes: list[ScheduleChange] = Field(default_factory=list)

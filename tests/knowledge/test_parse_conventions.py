@@ -324,3 +324,27 @@ def test_appendices_after_the_last_paragraph_are_not_its_text():
             "Antecknas.\n\nBILAGA 1\nPlats\nLedamot\nAkbas, Aslan\nS\n15:48\n\nBILAGA 2\nÄrende: 14\nNamn\nParti\n")
     last = parse_text(text).paragraphs[-1]
     assert last.number == 34 and "Antecknas." in last.text and "BILAGA" not in last.text
+
+
+def test_place_wrapped_over_the_value_column_and_the_adjusters_of_a_cover():
+    text = """\
+Kommunfullmäktige
+Protokoll
+2018-03-28
+
+Plats och tid: Alströmerteatern,
+Alströmergymnasiet
+kl. 18:00-21:30
+Beslutande: Linda Espeving (M) (ordförande)
+Utses att justera: Leif Hansson (S)
+Anita Brodén (L)
+Justeringens plats och tid: Rådhuset, Alingsås, 2018-04-09 11:00
+Sekreterare: Anci Eyoum
+Ordförande: Linda Espeving (M)
+
+§ 27 2018.210 KS
+## Avsägelse av kommunalt uppdrag
+"""
+    doc = parse_text(text)
+    assert (doc.place, doc.time, doc.chair) == ("Alströmerteatern, Alströmergymnasiet", "18:00-21:30", "Linda Espeving")
+    assert doc.adjusters == ["Leif Hansson", "Anita Brodén"]
