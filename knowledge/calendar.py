@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from knowledge.models import Body, Event, Meeting
 from knowledge.parse.dates import parse_swedish_date, swedish
 from knowledge.registry import Registry
-from knowledge.search import fold
+from knowledge.text import fold
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_LENGTH = timedelta(hours=3)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge.search import fold
+from knowledge.text import fold
 
 # --- organisations ---------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ One ingested file is one `Document`; deleting it (a new version of the same prot
 to every row it produced. Cases and people outlive documents: a case links the paragraphs that
 handled one diarienummer across meetings and bodies of one organisation. Rows that queries
 filter or sort on carry denormalised keys (``date``, ``*_key``) so that the hot queries need no
-joins beyond the one they display. ``*_key`` columns hold `knowledge.search.fold` of a value.
+joins beyond the one they display. ``*_key`` columns hold `knowledge.text.fold` of a value.
 """
 
 from __future__ import annotations

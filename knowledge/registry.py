@@ -46,7 +46,7 @@ from knowledge.models import (
     Person,
     Reservation,
 )
-from knowledge.search import fold
+from knowledge.text import fold
 
 _BODY_SUFFIXES = (
     "nämnden", "nämnd", "utskottet", "utskott", "styrelsen", "styrelse", "fullmäktige",

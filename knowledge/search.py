@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from knowledge.db import pg_text_search_config
 from knowledge.models import Case, Document, Organisation, Paragraph
+from knowledge.text import fold
 
 try:  # the parser owns the dnr formats; fall back to the same rules while it is not there
     from knowledge.parse.dnr import looks_like_dnr as _looks_like_dnr
@@ -45,22 +46,6 @@ _NON_WORD = re.compile(r"[^\w]+")
 STOPWORDS = frozenset(
     ["och", "av", "i", "for", "att", "en", "ett", "den", "det", "de", "om", "pa", "till", "med", "som", "inom", "hur", "ska", "for", "fran", "vid", "samt", "ar", "kan", "nar", "under", "efter", "mellan"]
 )
-
-
-_NO_DECOMPOSITION = (("æ", "ae"), ("ø", "o"), ("ß", "ss"), ("ł", "l"), ("đ", "d"), ("_", " "))
-
-
-def fold(value: str | None) -> str:
-    """NFC, casefold, no diacritics (å ä → a, ö → o), words separated by single spaces."""
-    if not value:
-        return ""
-    value = _NON_WORD.sub(" ", unicodedata.normalize("NFC", value).casefold())
-    if not value.isascii():
-        for letter, plain in _NO_DECOMPOSITION:
-            if letter in value:
-                value = value.replace(letter, plain)
-        value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return " ".join(value.split())
 
 
 def normalise_dnr(dnr: str) -> str:
