@@ -20,6 +20,7 @@ from knowledge.parse.bodies import body_counts, normalise_body, own_name, resolv
 from knowledge.parse.decisions import Decision, formula, has_decision, parse_decision
 from knowledge.parse.dnr import DNR_PATTERN_LOOSE, first_dnr
 from knowledge.parse.figures import extract_figures, extract_plan_figures
+from knowledge.parse.headings import match_heading
 from knowledge.parse.health import assess
 from knowledge.parse.meeting import (
     adjusters,
@@ -44,6 +45,7 @@ from knowledge.parse.references import handled_elsewhere
 from knowledge.parse.routine import is_routine
 from knowledge.parse.schedule import extract_schedule_changes
 from knowledge.parse.sections import Sections, split_sections
+from knowledge.parse.text import sentences_cache_clear
 
 # sections whose people acted elsewhere (the utskott that prepared the item), or that quote others
 _NOT_THIS_MEETING = ("beredning", "tidigare behandling", "ärendebeskrivning", "bakgrund", "förvaltningens bedömning",
@@ -200,6 +202,8 @@ def _delges(lines: list[str]) -> list[str]:
 def parse_document(raw_text: str, furniture_lines: list[str] | None = None) -> ParsedDocument:
     """``furniture_lines``: the running headers and footers a PDF's layout already took out of
     ``raw_text``; None when the text still holds them (a text file), found then by their shape."""
+    sentences_cache_clear()  # the memo of one document's sentences and headings, not of the last one's
+    match_heading.cache_clear()
     if furniture_lines is None:
         furniture = extract_furniture(raw_text)
         text = clean_text(raw_text)

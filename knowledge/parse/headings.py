@@ -9,6 +9,7 @@ it is close enough (rapidfuzz ratio) to one of them. Short names must match exac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -93,6 +94,7 @@ def _best(name: str, choices: dict[str, str]) -> str | None:
 _OWNED = re.compile(r"^[\w\- ]{3,60}?(?:s|:s)\s+(beslut|förslag till beslut|förslag)$")
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and asked of the same lines by several steps
 def match_heading(line: str) -> Heading | None:
     """The heading or label this line is, or None for a content line."""
     s = re.sub(r"[*_]+", "", line).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _KEEP_HYPHEN_SPACE = re.compile(r"(?:och|eller|samt|respektive|till|som)\b")
@@ -99,7 +100,13 @@ def _sentences_of(flat: str) -> list[str]:
 
 def sentences(text: str) -> list[str]:
     """Sentences of running text: line breaks are spaces, a blank line ends a sentence, and a
-    quoted passage stays whole inside the sentence that introduces it."""
+    quoted passage stays whole inside the sentence that introduces it. Several readers of a §
+    (notes, votes, references, health) split the same text: it is split once."""
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _sentences(text: str) -> tuple[str, ...]:
     groups: list[str] = []
     pending: list[str] = []
     in_quote = False
@@ -117,7 +124,7 @@ def sentences(text: str) -> list[str]:
         flat = re.sub(r"\s+", " ", group).strip()
         if flat:
             out.extend(_sentences_of(flat))
-    return out
+    return tuple(out)
 
 
 def quoted(text: str) -> str | None:
@@ -129,3 +136,8 @@ def quoted(text: str) -> str | None:
 def unquoted(text: str) -> str:
     """``text`` with quoted passages removed (what people said, not who said it)."""
     return re.sub(r"[”\"“«].*?[”\"»]", " ", text, flags=re.DOTALL)
+
+
+def sentences_cache_clear() -> None:
+    """Forget the sentences split so far (`knowledge.parse.document` starts each document so)."""
+    _sentences.cache_clear()
