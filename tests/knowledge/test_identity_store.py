@@ -7,7 +7,9 @@ by the real parser and stored on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlmodel import Session, func, select
 
 from knowledge import queries
@@ -249,3 +251,29 @@ def test_the_identity_report_shows_what_was_merged_and_what_kept_apart(session):
     assert any(name == "Per-Gordon Tranberg" and "Per Tranberg" in variants for name, _, variants in report.merged_people)
     assert ("Per Tranberg (S)", "Per-Gordon Tranberg (M)") in report.kept_apart or (
         "Per-Gordon Tranberg (M)", "Per Tranberg (S)") in report.kept_apart
+
+
+REAL = Path(__file__).resolve().parents[3] / "shared"
+
+
+@pytest.mark.skipif(not (REAL / "real" / "docs").is_dir(), reason="../shared/real not present")
+def test_the_seeds_and_the_real_protocols_make_one_of_each(session):
+    from knowledge.pipeline import parse_file
+
+    for path in sorted((REAL / "seeds").glob("*.txt")) + sorted((REAL / "real" / "docs").iterdir()):
+        ingest_document(session, parse_file(path), source_name=path.name, sha256=path.name)
+    orgs = {o.id: o.name for o in session.exec(select(Organisation)).all()}
+    docs = {d.source_name: orgs[d.organisation_id] for d in session.exec(select(Document)).all()}
+    assert {docs[n] for n in docs if n.startswith("goteborg")} == {"Göteborgs Stad"}
+    # the 2018 protocols state no organisation: KF 2018 joins the Alingsås KF a later one states
+    assert docs["kommunfullmaktige_2018-03-28.pdf"] == docs["kommunstyrelsen_2026-06-15.pdf"] == "Alingsås kommun"
+    bodies = session.exec(select(Body.organisation_id, Body.name)).all()
+    assert len(bodies) == len(set(bodies))
+    kf = session.exec(select(Body).where(Body.name == "Kommunfullmäktige",
+                                         Body.organisation_id == next(i for i, n in orgs.items() if n == "Alingsås kommun"))).one()
+    assert {d.meeting_date.year for d in session.exec(select(Document).where(Document.body_id == kf.id)).all()} == {2018, 2026}
+    # one person across documents: Per-Gordon Tranberg (M) sits in KF 2018 and KF 2026
+    assert len(session.exec(select(Person).where(Person.name == "Per-Gordon Tranberg")).all()) == 1
+    for dnr in ("2026.272 KS", "SLK-2024-00074", "1435/22", "24HSN2937", "2018.106 KS"):
+        card = queries.lookup_case(session, dnr).card
+        assert card is not None and card.dnr.replace(" ", "") == dnr.replace(" ", ""), dnr
