@@ -287,8 +287,14 @@ def _paged_headers(text: str) -> tuple[str, list[str]]:
     return "".join(kept), [line for total in patterns for line in removed[total]]
 
 
+# the numbers that change from page to page in a running header: the page ("3 (73)", "Sida 3 av
+# 12", "3/12", a lone "3"); any other number (a dnr at the top of each §'s page) is the page's own
+_PAGE_NUMBERS = re.compile(r"\bsida\s*\d{1,4}(?:\s*(?:/|av)\s*\d{1,4})?|\b\d{1,4}\s*(?:\(\s*\d{1,4}\s*\)|av\s+\d{1,4})"
+                           r"|^\d{1,4}$", re.I)
+
+
 def _edge_key(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip()))
+    return _PAGE_NUMBERS.sub("#", re.sub(r"\s+", " ", line.strip()))
 
 
 def _repeated_edges(pages: list[str]) -> set[str]:

@@ -116,3 +116,11 @@ def test_a_heading_in_capitals_next_to_a_page_footer_is_kept():
 def test_a_lone_page_number_line_goes():
     raw = "Det var en\n\nSida 3 av 12\n\nmening som fortsätter.\n4 (12)\nNästa.\n"
     assert clean_text(raw) == "Det var en mening som fortsätter.\n\nNästa.\n"
+
+
+def test_a_dnr_at_the_top_of_every_page_is_the_pages_own_not_a_running_header():
+    pages = [f"Tekniska nämnden 2024-05-13 Sida {n} av 4\n§ {n} Ärende {n}\nDnr TN 2024/{30 + n}\n\nBeslut\n"
+             f"Nämnden beslutar att godkänna ärende {n}.\n" for n in range(1, 5)]
+    cleaned = clean_text("\f".join(pages))
+    assert all(f"Dnr TN 2024/{30 + n}" in cleaned for n in range(1, 5))
+    assert "Sida" not in cleaned  # the running header with its page number is gone
