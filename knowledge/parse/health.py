@@ -210,20 +210,23 @@ def _heading_dnrs(p: Paragraph, raw: RawParagraph, under: list[str]) -> list[str
 def _unread(p: Paragraph, raw: RawParagraph, sections: Callable[[], Parts], elsewhere: tuple[str, ...],
             under: list[str]) -> list[tuple[UnreadPassage, str]]:
     out: list[tuple[UnreadPassage, str]] = []
+    low = p.text.lower()  # each pattern's own word first: most § say none of this, and the patterns are slow
     checks = [check for check in (
         ("reservation", _RESERVED, ("reservationer",), None, p.reservations,
-         "texten säger att någon reserverade sig, men ingen reservation kunde läsas ut"),
+         "texten säger att någon reserverade sig, men ingen reservation kunde läsas ut", ("reserv",)),
         ("vote", _VOTED, ("omröstning",), None, p.votes,
-         "texten nämner en omröstning, men inget röstresultat kunde läsas ut"),
+         "texten nämner en omröstning, men inget röstresultat kunde läsas ut", ("röst", "voter", "nej")),
         ("note", _NOTED, ("protokollsanteckning", "särskilt yttrande"), _NOT_A_NOTE, p.protocol_notes,
-         "texten nämner en protokollsanteckning eller ett särskilt yttrande, men ingen kunde läsas ut"),
-    ) if not check[4] and (check[1].search(p.text) or _HEADING_WORDS.search(p.text))]  # nothing read, something said
+         "texten nämner en protokollsanteckning eller ett särskilt yttrande, men ingen kunde läsas ut",
+         ("anteckn", "yttrande")),
+    ) if not check[4] and any(word in low for word in check[6])
+        and (check[1].search(p.text) or _HEADING_WORDS.search(p.text))]  # nothing read, something said
     if checks:
         # the § text that tells what happened at this meeting: sections that quote another
         # body's handling (beredning, ärendebeskrivning, …) and the signatures left out
         parts = [(key, lines) for key, lines in sections() if key not in elsewhere]
         said = sentences("\n\n".join("\n".join(strip_markup(line) for line in lines) for _, lines in parts))
-    for kind, pattern, keys, other, _, reason in checks:
+    for kind, pattern, keys, other, _, reason, _words in checks:
         passage = _said(pattern, said) or _headed(parts, keys, other)
         if passage:
             out.append((UnreadPassage(paragraph=p.number, kind=kind, text=passage), reason))
