@@ -51,6 +51,8 @@ class Attempt:
     method: str
     at: float
     status: int
+    delay: float  # until the answer
+    text: str
 
 
 @dataclass
@@ -261,7 +263,8 @@ class FakeBotAPI:
             status = fault.status if fault is not None else 200
             if status == 200 and chat_id in self.state.forbidden_chats:
                 status = 403
-            self.state.attempts.append(Attempt(chat_id, method, now, status))
+            self.state.attempts.append(Attempt(chat_id, method, now, status, delay,
+                                               params.get("text") or params.get("caption") or ""))
             if status == 0:
                 return None
             if status != 200:
