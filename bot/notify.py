@@ -223,12 +223,15 @@ class Notifier:
         except Exception:  # logged here: a background run has no one to raise to
             log.exception("notify: a delivery run failed")
 
+    async def idle(self) -> None:
+        """Wait for the run that is going (a nudge's) to end."""
+        while self._run is not None and not self._run.done():
+            await asyncio.gather(self._run, return_exceptions=True)
+
     async def close(self) -> None:
         """Stop after the sends in flight (their answers are recorded, the rest given back)."""
         self._stopping = True
-        run = self._run
-        if run is not None and not run.done():
-            await asyncio.gather(run, return_exceptions=True)
+        await self.idle()
 
     async def tick(self, bot: Bot) -> DeliveryReport | None:
         """Collect and deliver. While a tick runs, another returns None at once but makes the

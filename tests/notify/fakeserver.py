@@ -53,6 +53,7 @@ class Attempt:
     status: int
     delay: float  # until the answer
     text: str
+    thread: int | None = None  # the forum topic it was sent to
 
 
 @dataclass
@@ -263,8 +264,9 @@ class FakeBotAPI:
             status = fault.status if fault is not None else 200
             if status == 200 and chat_id in self.state.forbidden_chats:
                 status = 403
+            thread = int(params["message_thread_id"]) if params.get("message_thread_id") is not None else None
             self.state.attempts.append(Attempt(chat_id, method, now, status, delay,
-                                               params.get("text") or params.get("caption") or ""))
+                                               params.get("text") or params.get("caption") or "", thread))
             if status == 0:
                 return None
             if status != 200:
