@@ -131,6 +131,7 @@ class FakeBotAPI:
     def start(self) -> FakeBotAPI:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, address: None  # a killed client's reset: expected
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
