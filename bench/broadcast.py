@@ -1,170 +1,194 @@
-"""Broadcast benchmark: one moved meeting → a notice to N subscribers through a local Bot API server.
+"""Broadcast benchmark: one moved meeting → a notice to N followers through a local Bot API
+server, with the sending process killed (SIGKILL) at a random point and started again.
 
-    .venv/bin/python bench/broadcast.py                       # 5,000 subscribers at Telegram's 30 msg/s
-    .venv/bin/python bench/broadcast.py --overall-rate 500    # faster, to try the machinery
-    .venv/bin/python bench/broadcast.py --crash-after 2000 --fault-rate 0.01
+    .venv/bin/python bench/broadcast.py                          # SQLite, with and without faults
+    .venv/bin/python bench/broadcast.py --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    .venv/bin/python bench/broadcast.py --runs 3 --subscribers 600 --only sqlite
 
 The notice goes the way a real one does: an admin move writes a "meeting_moved" event in the
-store, the notifier turns it into one outbox row per subscriber and delivers them through the
-real PTB bot to a Bot API server on 127.0.0.1 (tests/notify/fakeserver.py), which counts what it
-accepted. ``--crash-after K`` stops the sender after K accepted messages (its in-flight requests
-held, then the sender is cancelled and thrown away) and a fresh one finishes the job, as after a
-restart. ``--fault-rate`` makes that share of requests fail with 500 or 429 (retry_after 1).
+store; bot processes (`tests/notify/worker_proc.py`: the real PTB Application, `bot.pacing.Pacer`
+and `bot.notify.Notifier`) turn it into one outbox row per follower and deliver them to a Bot
+API server on 127.0.0.1 (`tests/notify/fakeserver.py`), which answers in 20–150 ms and records
+every request. After a random number of accepted messages one process is killed with SIGKILL
+and a fresh one started in its place, as systemd would.
 
-Prints messages/s against the configured limit, the busiest one-second window, and lost and
-duplicated notices (both must be 0).
+Scenarios, each run ``--runs`` times:
+- ``sqlite``: one process, no faults;
+- ``sqlite+faults``: one process; 3 % of chats answered 500 once, 3 % 429 (retry_after 1) once,
+  2 % answered after 2 s;
+- ``postgres×2`` (with ``--database-url``): two processes on one PostgreSQL, each at half the
+  rate, the same faults, one of them killed.
+
+Printed per run: messages/s (accepted, first to last), the most requests the server received
+in any one second [t, t + 1) (refused ones and retries included) against the limit, lost (must
+be 0), and duplicated beside its bound: the messages in flight when the process died, at most
+``--in-flight`` per killed process.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
+import json
+import os
 import random
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session  # noqa: E402
-from telegram.ext import Application  # noqa: E402
 
-from bot.notify import Notifier, Pacing  # noqa: E402
 from knowledge import calendar  # noqa: E402
 from knowledge import subscriptions as subs  # noqa: E402
 from knowledge.db import init_db, make_engine  # noqa: E402
-from tests.conftest import own_postgres_database  # noqa: E402
-from tests.notify.fakeserver import TOKEN, FakeBotAPI  # noqa: E402
+from tests.notify.fakeserver import FakeBotAPI, busiest_window  # noqa: E402
 
 
-def setup_store(url: str, subscribers: int, group_share: float) -> tuple[object, list[int]]:
+@dataclass
+class Run:
+    scenario: str
+    followers: int
+    rate: float
+    sent: int
+    per_second: float
+    busiest: int
+    lost: int
+    duplicated: int
+    bound: int
+    killed_after: int
+    seconds: float
+
+
+def setup_store(url: str, followers: int, group_share: float, seed: int) -> list[int]:
     engine = make_engine(url)
     init_db(engine)
-    rng = random.Random(7)
-    chats: list[int] = []
+    rng = random.Random(seed)
+    chats = [-(1_000_000_000_000 + i) if rng.random() < group_share else 10_000 + i for i in range(followers)]
     with Session(engine) as s:
         body = calendar.ensure_body(s, "Hälso- och sjukvårdsnämnden", "Region Västernorrland")
         calendar.add_meeting(s, body, date(2030, 10, 4), "09.00", "Regionens hus")
-        for i in range(subscribers):
-            chat = -(1_000_000_000_000 + i) if rng.random() < group_share else 10_000 + i
-            chats.append(chat)
+        for chat in chats:
             subs.subscribe(s, chat, "body", str(body.id), body.short)
         s.commit()
         calendar.move_meeting(s, body, date(2030, 10, 4), date(2030, 10, 3))
         s.commit()
-    return engine, chats
-
-
-async def new_sender(server: FakeBotAPI, engine, pacing: Pacing) -> tuple[Application, Notifier]:
-    app = Application.builder().token(TOKEN).base_url(server.base_url).connection_pool_size(
-        max(pacing.concurrency, 8)).build()
-    await app.initialize()
-    return app, Notifier(engine, pacing=pacing)  # the real clock: retries wait real seconds
-
-
-async def drain(app: Application, notifier: Notifier, engine) -> None:
-    while True:
-        await notifier.tick(app.bot)
-        with Session(engine) as s:
-            counts = subs.outbox_counts(s)
-            if not counts.get("pending"):
-                return
-        await asyncio.sleep(0.05)  # what is left waits for a retry time
-
-
-def busiest_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, j = 0, 0
-    for i, t in enumerate(times):
-        while times[j] < t - 1.0:
-            j += 1
-        best = max(best, i - j + 1)
-    return best
-
-
-async def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--subscribers", type=int, default=5000)
-    ap.add_argument("--overall-rate", type=float, default=30.0, help="msg/s overall (Telegram: ~30)")
-    ap.add_argument("--private-interval", type=float, default=1.0, help="s between messages to one private chat")
-    ap.add_argument("--group-interval", type=float, default=3.0, help="s between messages to one group (20/min)")
-    ap.add_argument("--concurrency", type=int, default=64)
-    ap.add_argument("--group-share", type=float, default=0.05)
-    ap.add_argument("--crash-after", type=int, default=None, help="kill the sender after K accepted messages")
-    ap.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 500 or 429")
-    ap.add_argument("--database-url", default=None,
-                    help="default: a fresh SQLite file; for PostgreSQL a database of its own is "
-                         "made on that server and dropped at the end")
-    args = ap.parse_args()
-    with contextlib.ExitStack() as stack:
-        if args.database_url and args.database_url.startswith("postgresql"):
-            url = stack.enter_context(own_postgres_database("nb_bench", args.database_url))
-        else:
-            tmp = stack.enter_context(tempfile.TemporaryDirectory())
-            url = args.database_url or f"sqlite:///{Path(tmp) / 'broadcast.db'}"
-        return await run(args, url)
-
-
-async def run(args: argparse.Namespace, url: str) -> int:
-    pacing = Pacing(private_interval=args.private_interval, group_interval=args.group_interval,
-                    overall_rate=args.overall_rate, concurrency=args.concurrency, backoff_base=1.0)
-    engine, chats = setup_store(url, args.subscribers, args.group_share)
-    server = FakeBotAPI().start()
-    if args.fault_rate:
-        rng = random.Random(11)
-        for chat in rng.sample(chats, int(len(chats) * args.fault_rate)):
-            if rng.random() < 0.5:
-                server.inject(500, chat_id=chat)
-            else:
-                server.inject(429, retry_after=1, chat_id=chat)
-
-    print(f"broadcast: {args.subscribers} subscribers ({sum(c < 0 for c in chats)} groups), "
-          f"store {engine.dialect.name}")
-    print(f"limits used: overall {args.overall_rate:g} msg/s, private chat 1 per {args.private_interval:g} s, "
-          f"group 1 per {args.group_interval:g} s, {args.concurrency} chats at once")
-    started = time.perf_counter()
-    app, notifier = await new_sender(server, engine, pacing)
-    restarts = 0
-    if args.crash_after:
-        server.hang_after(args.crash_after)
-        task = asyncio.create_task(drain(app, notifier, engine))
-        while not server.hanging.is_set():
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.5)  # accepted messages get committed; held ones are never answered
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await app.shutdown()
-        server.release()
-        restarts = 1
-        print(f"crash: sender cancelled after {len(server.delivered())} accepted messages; restarting")
-        app, notifier = await new_sender(server, engine, pacing)
-    await drain(app, notifier, engine)
-    elapsed = time.perf_counter() - started
-    await app.shutdown()
-
-    delivered = server.delivered()
-    per_chat = Counter(d.chat_id for d in delivered)
-    lost = sum(1 for c in chats if per_chat[c] == 0)
-    duplicated = sum(n - 1 for n in per_chat.values() if n > 1)
-    times = [d.at for d in delivered]
-    span = (max(times) - min(times)) if len(times) > 1 else elapsed
-    with Session(engine) as s:
-        counts = subs.outbox_counts(s)
-    print(f"sent {len(delivered)} in {elapsed:.1f} s (first→last {span:.1f} s)")
-    print(f"rate: {len(delivered) / span:.1f} msg/s against the limit {args.overall_rate:g} msg/s; "
-          f"busiest 1-s window {busiest_second(times)} messages")
-    print(f"requests: {server.state.requests['sendMessage']} sendMessage "
-          f"({server.state.requests['sendMessage'] - len(delivered)} refused/held and retried), restarts {restarts}")
-    print(f"outbox: {dict(counts)}")
-    print(f"lost {lost} (must be 0), duplicated {duplicated} (must be 0)")
-    server.stop()
     engine.dispose()
-    return 0 if lost == 0 and duplicated == 0 else 1
+    return chats
+
+
+def start_worker(url: str, server: FakeBotAPI, args: argparse.Namespace, rate: float) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "tests.notify.worker_proc", url, server.base_url, "--rate", str(rate),
+           "--batch", str(args.batch), "--lease", str(args.lease), "--in-flight", str(args.in_flight)]
+    return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def faults(server: FakeBotAPI, chats: list[int], rng: random.Random) -> None:
+    for chat in chats:
+        roll = rng.random()
+        if roll < 0.03:
+            server.inject(500, chat_id=chat)
+        elif roll < 0.06:
+            server.inject(429, retry_after=1, chat_id=chat)
+        elif roll < 0.08:
+            server.inject(200, delay=2.0, chat_id=chat)
+
+
+def one_run(scenario: str, url: str, args: argparse.Namespace, workers: int, faulty: bool, seed: int) -> Run:
+    rng = random.Random(seed)
+    chats = setup_store(url, args.subscribers, args.group_share, seed)
+    server = FakeBotAPI(latency=lambda chat: 0.02 + random.random() * 0.13).start()
+    if faulty:
+        faults(server, chats, rng)
+    rate = args.overall_rate / workers
+    started = time.monotonic()
+    procs = [start_worker(url, server, args, rate) for _ in range(workers)]
+    kill_after = rng.randint(int(0.1 * len(chats)), int(0.8 * len(chats)))
+    while len(server.delivered()) < kill_after and all(p.poll() is None for p in procs):
+        time.sleep(0.005)
+    victim = rng.randrange(workers)
+    procs[victim].send_signal(signal.SIGKILL)
+    procs[victim].wait()
+    procs[victim] = start_worker(url, server, args, rate)  # the restart
+    for p in procs:
+        if p.wait(timeout=600) != 0:
+            raise RuntimeError(f"a worker exited with {p.returncode}")
+    seconds = time.monotonic() - started
+    server.stop()
+    delivered = [d for d in server.delivered() if "flyttat" in d.text]
+    per_chat = Counter(d.chat_id for d in delivered)
+    times = [d.at for d in delivered]
+    span = max(times) - min(times) if len(times) > 1 else seconds
+    return Run(scenario, len(chats), args.overall_rate, len(delivered), len(delivered) / span,
+               busiest_window([a.at for a in server.attempts()], 1.0),
+               sum(1 for c in chats if per_chat[c] == 0), sum(n - 1 for n in per_chat.values() if n > 1),
+               args.in_flight, kill_after, seconds)
+
+
+def print_run(i: int, r: Run) -> None:
+    print(f"  {r.scenario:<14} run {i}: {r.sent:>5} accepted, {r.per_second:5.1f} msg/s, busiest second "
+          f"{r.busiest:>3} (limit {r.rate:g}), killed after {r.killed_after:>4}, lost {r.lost}, "
+          f"duplicated {r.duplicated} (bound {r.bound}), {r.seconds:.0f} s", flush=True)
+
+
+def summary(runs: list[Run]) -> None:
+    print("\nscenario         runs  msg/s (min–max)  busiest second  lost  duplicated (bound)")
+    for name in dict.fromkeys(r.scenario for r in runs):
+        rs = [r for r in runs if r.scenario == name]
+        print(f"{name:<16} {len(rs):>4}  {min(r.per_second for r in rs):5.1f}–{max(r.per_second for r in rs):<5.1f}"
+              f"     {max(r.busiest for r in rs):>3} / {rs[0].rate:g}      {sum(r.lost for r in rs):>3}   "
+              f"{', '.join(str(r.duplicated) for r in rs)} (≤ {rs[0].bound} each)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--subscribers", type=int, default=300)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--overall-rate", type=float, default=30.0, help="msg/s for all processes together")
+    ap.add_argument("--in-flight", type=int, default=8, help="Pacing.in_flight of each process")
+    ap.add_argument("--lease", type=float, default=6.0, help="claim lease, s (production 60)")
+    ap.add_argument("--batch", type=int, default=2000)
+    ap.add_argument("--group-share", type=float, default=0.05)
+    ap.add_argument("--database-url", default=os.environ.get("TEST_DATABASE_URL"),
+                    help="a PostgreSQL server for the two-process runs (a database of its own is made "
+                         "per run and dropped); default TEST_DATABASE_URL")
+    ap.add_argument("--only", choices=["sqlite", "sqlite+faults", "postgres×2"], default=None)
+    args = ap.parse_args()
+    print(f"broadcast: {args.subscribers} followers ({args.group_share:.0%} groups), limit {args.overall_rate:g} "
+          f"msg/s, at most {args.in_flight} in flight per process, lease {args.lease:g} s; a process "
+          f"SIGKILLed at a random point and restarted in every run")
+    scenarios = [("sqlite", 1, False), ("sqlite+faults", 1, True), ("postgres×2", 2, True)]
+    runs: list[Run] = []
+    for name, workers, faulty in scenarios:
+        if args.only and name != args.only:
+            continue
+        if name.startswith("postgres") and not args.database_url:
+            print(f"  {name}: skipped (no --database-url)")
+            continue
+        for i in range(1, args.runs + 1):
+            with contextlib.ExitStack() as stack:
+                if name.startswith("postgres"):
+                    from tests.conftest import own_postgres_database
+
+                    url = stack.enter_context(own_postgres_database("nb_bench", args.database_url))
+                else:
+                    url = f"sqlite:///{Path(stack.enter_context(tempfile.TemporaryDirectory())) / 'b.db'}"
+                runs.append(one_run(name, url, args, workers, faulty, seed=1000 * len(runs) + i))
+            print_run(i, runs[-1])
+    summary(runs)
+    bad = [r for r in runs if r.lost or r.duplicated > r.bound or r.busiest > r.rate]
+    print(json.dumps({"runs": len(runs), "failed": len(bad)}))
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(main())

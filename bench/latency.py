@@ -284,7 +284,7 @@ async def time_commands(path: Path, calls: int, today: str, only: str | None) ->
                     cold = elapsed  # first use builds in-memory indexes
                 else:
                     times.append(elapsed)
-                # Stay under the AIORateLimiter's 30 calls/s: otherwise the bench would time
+                # Stay under the pacer's 30 calls/s: otherwise the bench would time
                 # Telegram's flood limit (≈33 ms per call), not the handler.
                 await asyncio.sleep(max(0.0, PACE - elapsed / 1000))
             rows.append(

@@ -27,6 +27,7 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, Type
 from bot.faults import store_unavailable
 from bot.settings import Settings
 from handlers import render_admin
+from handlers.common import reply_thread
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | 
         if update.callback_query is not None:
             await update.callback_query.answer(text)
         elif text is not None and update.effective_chat is not None and update.effective_message:
-            await context.bot.send_message(update.effective_chat.id, text)
+            await context.bot.send_message(update.effective_chat.id, text, message_thread_id=reply_thread(update))
     except TelegramError as exc:
         log.info("Kunde inte skicka meddelandet om spärr: %s", exc)
 
@@ -180,7 +181,8 @@ async def _refuse(
             and await _first_refusal(context, chat_id, user_id)
         ):
             log.info("Nekade chatt %s (användare %s) tillgång", chat_id, user_id)
-            await context.bot.send_message(chat_id, render_admin.refusal(user_id, chat_id))
+            await context.bot.send_message(chat_id, render_admin.refusal(user_id, chat_id),
+                                           message_thread_id=reply_thread(update))
     except TelegramError as exc:
         log.info("Kunde inte skicka nekandet: %s", exc)
 

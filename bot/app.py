@@ -11,16 +11,19 @@ from typing import Any
 from telegram import BotCommand, InlineQueryResultsButton, Update
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot.faults import store_unavailable
+from bot.faults import store_fault
 from bot.offline import DUMMY_TOKEN
+from bot.pacing import Pacer
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 ERROR_REPLY = "Något gick fel. Försök igen om en stund."
+_FAULT_LOG = {"connection": "svarar inte", "busy": "är upptagen", "conflict": "är upptagen",
+              "limit": "har nått en gräns"}
 
 
 def build_application(
@@ -50,9 +53,11 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.api_base_file_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz()))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        # The one pacing authority for every send, replies and notices alike (bot.pacing).
+        .rate_limiter(Pacer(settings.notify_overall_rate, max_retries=3))
         .concurrent_updates(True)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
@@ -137,6 +142,14 @@ async def _warm_search(app: Application) -> None:
         log.warning("Sökindexet byggs vid första frågan i stället: %s", _first_line(exc))
 
 
+async def _post_stop(app: Application) -> None:
+    """The notifier's run finishes the sends in flight and gives back the rest, while the bot
+    can still record their answers."""
+    notifier = app.bot_data.get("notifier")
+    if notifier is not None:
+        await notifier.close()
+
+
 async def _post_shutdown(app: Application) -> None:
     from bot.faults import remove_log_flood_filter
 
@@ -156,11 +169,13 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Polling hiccups: PTB retries on its own.
         log.warning("Nätverksfel mot Bot API: %s", error)
         return
-    if store_unavailable(error):
-        # Not a bug: the database is down or locked for a while. No traceback; the user is
-        # asked to try again, and the next update finds the store again by itself.
-        log.warning("Databasen svarar inte (%s): %s", _describe(update), _first_line(error))
-        await _tell_store_down(update, context)
+    fault = store_fault(error)
+    if fault is not None:
+        # Not a bug: the database is down, busy or at a limit for a while. No traceback; the
+        # user is told which and asked to try again, and the next update finds the store again
+        # by itself.
+        log.warning("Databasen %s (%s): %s", _FAULT_LOG[fault], _describe(update), _first_line(error))
+        await _tell_store_fault(update, context, fault)
         return
     if isinstance(error, NetworkError | RetryAfter):
         # The Bot API server failed us (timeout, dropped connection, 5xx, 429 past the rate
@@ -174,10 +189,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # already answered, or too old
                 await update.callback_query.answer()
-        message = update.effective_message
-        thread = message.message_thread_id if message and message.is_topic_message else None
+        from handlers.common import reply_thread
+
         await context.bot.send_message(
-            update.effective_chat.id, html.escape(ERROR_REPLY), message_thread_id=thread
+            update.effective_chat.id, html.escape(ERROR_REPLY), message_thread_id=reply_thread(update)
         )
     except TelegramError as exc:  # the server is still failing: nothing more to do
         log.warning("Kunde inte meddela användaren om felet: %s", _first_line(exc))
@@ -185,8 +200,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.exception("Kunde inte meddela användaren om felet")
 
 
-async def _tell_store_down(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _tell_store_fault(update: object, context: ContextTypes.DEFAULT_TYPE, fault: str) -> None:
     from handlers import render_admin
+    from handlers.common import reply_thread
 
     if not isinstance(update, Update):
         return
@@ -195,7 +211,7 @@ async def _tell_store_down(update: object, context: ContextTypes.DEFAULT_TYPE) -
             await update.inline_query.answer(
                 [],
                 button=InlineQueryResultsButton(
-                    text=render_admin.store_down_short(), start_parameter="databas"
+                    text=render_admin.store_problem_short(fault), start_parameter="databas"
                 ),
                 cache_time=0,
             )
@@ -205,10 +221,9 @@ async def _tell_store_down(update: object, context: ContextTypes.DEFAULT_TYPE) -
                 await update.callback_query.answer()
         if update.effective_chat is None:
             return
-        message = update.effective_message
-        thread = message.message_thread_id if message and message.is_topic_message else None
         await context.bot.send_message(
-            update.effective_chat.id, render_admin.store_down(), message_thread_id=thread
+            update.effective_chat.id, render_admin.store_problem(fault),
+            message_thread_id=reply_thread(update),
         )
     except Exception:  # the error handler must never raise
         log.warning("Kunde inte meddela användaren att databasen inte svarar", exc_info=True)

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -25,7 +26,7 @@ FLOOD_PRONE_LOGGERS: tuple[str, ...] = (
     "telegram.ext",
     "telegram.ext.Updater",
     "telegram.ext.Application",
-    "telegram.ext.AIORateLimiter",
+    "bot.pacing",
     "telegram.ext.JobQueue",
     "httpx",
 )
@@ -106,15 +107,82 @@ def install_log_flood_filter(
     return _installed
 
 
-def store_unavailable(exc: BaseException | None) -> bool:
-    """Whether ``exc`` (or what caused it) means the database cannot be reached or is locked,
-    rather than a bug: the user is told to try again shortly."""
+StoreFault = Literal["conflict", "busy", "connection", "limit"]
+"""What a store error is, when it is not a bug:
+
+- ``conflict``: this transaction lost a race (SQLite's snapshot moved under a deferred
+  transaction that then wrote; PostgreSQL serialization failure or deadlock). Running the whole
+  transaction again succeeds.
+- ``busy``: another writer held the lock longer than we wait (SQLite's busy timeout, a
+  PostgreSQL lock or statement timeout). The store is up; trying again shortly works.
+- ``connection``: the store cannot be reached (refused, dropped, the file cannot be opened).
+- ``limit``: the store is up but has hit a limit (disk full, too many connections, the pool
+  exhausted, out of memory).
+
+Anything else (no such table, a constraint, bad SQL) is a bug and is reported as one.
+"""
+
+# PostgreSQL SQLSTATE classes and codes (https://www.postgresql.org/docs/current/errcodes-appendix.html)
+_PG_CONFLICT = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_PG_BUSY = {"55P03", "57014"}  # lock_not_available, query_canceled (statement/lock timeout)
+_PG_CONNECTION_CLASSES = ("08", "57P")  # connection exception; admin/crash shutdown, cannot connect now
+_PG_LIMIT_CLASSES = ("53",)  # insufficient resources: disk full, out of memory, too many connections
+# SQLite result codes (https://www.sqlite.org/rescode.html): the primary code is the low byte
+_SQLITE_BUSY_SNAPSHOT = 517
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_SQLITE_CONNECTION = {10, 14, 26}  # IOERR, CANTOPEN, NOTADB
+_SQLITE_LIMIT = {7, 13, 18}  # NOMEM, FULL, TOOBIG
+
+
+def _classify_driver_error(orig: BaseException) -> StoreFault | None:
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        if code == _SQLITE_BUSY_SNAPSHOT:
+            return "conflict"
+        primary = code & 0xFF
+        if primary in _SQLITE_BUSY:
+            return "busy"
+        if primary in _SQLITE_CONNECTION:
+            return "connection"
+        if primary in _SQLITE_LIMIT:
+            return "limit"
+        return None
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        if sqlstate in _PG_CONFLICT:
+            return "conflict"
+        if sqlstate in _PG_BUSY:
+            return "busy"
+        if sqlstate.startswith(_PG_CONNECTION_CLASSES):
+            return "connection"
+        if sqlstate.startswith(_PG_LIMIT_CLASSES):
+            return "limit"
+        return None
+    # psycopg raises OperationalError without a SQLSTATE when it never got a server to talk to
+    if type(orig).__name__ in ("OperationalError", "InterfaceError"):
+        return "connection"
+    return None
+
+
+def store_fault(exc: BaseException | None) -> StoreFault | None:
+    """What kind of store failure ``exc`` (or what caused it) is, or None for a bug."""
     seen = 0
     while exc is not None and seen < 5:
-        if isinstance(exc, OperationalError | InterfaceError | PoolTimeoutError):
-            return True
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            return True
+        if isinstance(exc, PoolTimeoutError):
+            return "limit"
+        if isinstance(exc, DBAPIError):
+            if exc.connection_invalidated:
+                return "connection"
+            if exc.orig is not None:
+                kind = _classify_driver_error(exc.orig)
+                if kind is not None or isinstance(exc, OperationalError | InterfaceError):
+                    return kind
         exc = exc.__cause__ or exc.__context__
         seen += 1
-    return False
+    return None
+
+
+def store_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the store failing (any `StoreFault`) rather than a bug: the user is
+    told what happened and to try again, without a traceback in the log."""
+    return store_fault(exc) is not None

@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
-    # Notifications per second from this process; with W workers delivering, give each 30/W.
+    # Sends per second from this process, replies and notifications together (bot.pacing);
+    # with W workers, give each 30/W.
     notify_overall_rate: float = Field(default=30.0, gt=0)
 
     @field_validator("admin_user_ids", "allowed_user_ids", "allowed_chat_ids", mode="before")

@@ -120,7 +120,7 @@ async def document(update: Update, context: Context) -> None:
 
 
 async def _ingest(update: Update, context: Context) -> None:
-    from bot.faults import store_unavailable
+    from bot.faults import store_fault
     from knowledge.batch import ingest_bytes
     from knowledge.read import SUPPORTED_SUFFIXES
 
@@ -153,14 +153,14 @@ async def _ingest(update: Update, context: Context) -> None:
         return
     engine = context.bot_data["engine"]
     outcome = await asyncio.to_thread(ingest_bytes, engine, data, name)
-    down = outcome.error is not None and store_unavailable(outcome.error)
+    fault = store_fault(outcome.error) if outcome.error is not None else None
     log.info(
         "Admin %s läste in %s: %s",
         update.effective_user.id,
         name,
         outcome.result.status if outcome.result else f"misslyckades ({outcome.failure})",
     )
-    await send(update, context, render_admin.ingest_outcome(outcome, store_down=down))
+    await send(update, context, render_admin.ingest_outcome(outcome, store=fault))
     notifier = context.bot_data.get("notifier")
     if (
         outcome.result is not None
@@ -169,4 +169,4 @@ async def _ingest(update: Update, context: Context) -> None:
         and context.application.running
     ):
         # A protocol that moved a meeting: tell the followers now, not at the next poll.
-        context.application.create_task(notifier.tick(context.bot), update=update)
+        notifier.nudge(context.bot)

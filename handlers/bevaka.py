@@ -19,6 +19,7 @@ from telegram.ext import Application, CommandHandler
 from handlers import render, render_notify
 from handlers.common import Context, ask, command, send
 from knowledge import subscriptions as subs
+from knowledge.db import write_transaction
 from knowledge.search import fold, looks_like_dnr, normalise_dnr
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def resolve(s: Session, arg: str) -> Target | Unresolved:
 
 
 def _subscribe(s: Session, chat_id: int, arg: str) -> str:
+    write_transaction(s)  # reads, then writes: the write lock first (see knowledge.subscriptions)
     target = resolve(s, arg)
     if isinstance(target, Unresolved):
         return target.message
@@ -82,6 +84,7 @@ def _subscribe(s: Session, chat_id: int, arg: str) -> str:
 
 
 def _unsubscribe(s: Session, chat_id: int, arg: str) -> str:
+    write_transaction(s)
     if fold(arg) in ("alla", "allt"):
         removed = sum(subs.unsubscribe(s, chat_id, v.kind, v.target) for v in subs.list_subscriptions(s, chat_id))
         s.commit()
@@ -103,6 +106,7 @@ def _list(s: Session, chat_id: int) -> str:
 
 
 def _set_days(s: Session, chat_id: int, days: int) -> str:
+    write_transaction(s)
     subs.set_reminder_days(s, chat_id, days)
     s.commit()
     return render_notify.reminder_set(days)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -92,14 +93,19 @@ async def check_length(update: Update, context: Context, arg: str) -> bool:
 # --- sending ------------------------------------------------------------------------------
 
 
+def reply_thread(update: object) -> int | None:
+    """The forum topic an update came from, where every answer to it belongs (None: the chat
+    itself, or a forum's General topic)."""
+    message = update.effective_message if isinstance(update, Update) else None
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
 async def send(update: Update, context: Context, reply: Reply) -> None:
-    """Send every part of ``reply`` into the update's chat; buttons under the last part."""
+    """Send every part of ``reply`` into the update's chat (and topic); buttons under the last part."""
     chat = update.effective_chat
     if chat is None:  # a button on an inline-mode message: there is no chat to write to
         return
-    message = update.effective_message
-    # In a forum topic the answer belongs in the same topic.
-    thread = message.message_thread_id if message is not None and message.is_topic_message else None
+    thread = reply_thread(update)
     parts = reply.parts if (reply.parts or reply.photo) else [render.failure_notice()]
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
@@ -187,3 +193,15 @@ def bot_username(context: Context) -> str | None:
         return context.bot.username
     except RuntimeError:  # the bot was never initialised (no getMe yet)
         return None
+
+
+_ADDRESSED = re.compile(r"^/[^\s@/]*@(?P<bot>\S+)")
+
+
+def addressed_to_another_bot(update: Update, context: Context) -> bool:
+    """``/command@other_bot``: said to another bot in the group, so not ours to answer, not even
+    as an unknown command. Unknown own name (no getMe yet): assume it is ours."""
+    message = update.effective_message
+    m = _ADDRESSED.match(((message.text or "") if message is not None else "").strip())
+    own = bot_username(context)
+    return bool(m and own and m["bot"].casefold() != own.casefold())

@@ -13,7 +13,7 @@ from handlers import beslut, keys, moten, render, reservationer, sok, start, und
 from handlers.common import (
     CommandFn,
     Context,
-    bot_username,
+    addressed_to_another_bot,
     button,
     check_length,
     clean,
@@ -78,10 +78,9 @@ class TypedCommand(filters.MessageFilter):
 
 
 async def typed_command(update: Update, context: Context) -> None:
-    name, bot, arg = parse_typed(update.effective_message.text)
-    own = bot_username(context)
-    if bot and own and bot.casefold() != own.casefold():
-        return  # addressed to another bot in a group
+    if addressed_to_another_bot(update, context):
+        return
+    name, _, arg = parse_typed(update.effective_message.text)
     if await check_length(update, context, arg):
         await RUNNERS[name](update, context, arg)
 
@@ -98,6 +97,8 @@ async def plain_text(update: Update, context: Context) -> None:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
+    if addressed_to_another_bot(update, context):
+        return  # "/bevaka@annan_bot": its command, not ours to call unknown
     text = (update.effective_message.text or "").strip()
     await send(update, context, render.unknown_command(text.split()[0] if text else "/"))
 

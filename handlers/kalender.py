@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from handlers import render, render_notify
-from handlers.common import Context, ask, command, send, today
+from handlers.common import Context, ask, command, reply_thread, send, today
 from knowledge import calendar
 from knowledge.models import Body
 
@@ -53,7 +53,7 @@ async def kalender(update: Update, context: Context, arg: str) -> None:
         await send(update, context, render.simple(caption))
         return
     await context.bot.send_document(update.effective_chat.id, document=data, filename=filename,
-                                    caption=caption)
+                                    caption=caption, message_thread_id=reply_thread(update))
 
 
 # --------------------------------------------------------------------------- admin
@@ -143,7 +143,7 @@ async def flytta_mote(update: Update, context: Context, arg: str) -> None:
     await send(update, context, render.simple(text))
     notifier = context.bot_data.get("notifier")
     if moved and notifier is not None:  # tell the followers now, not at the next poll
-        context.application.create_task(notifier.tick(context.bot), update=update)
+        notifier.nudge(context.bot)
 
 
 

@@ -14,6 +14,10 @@ from knowledge.parse.health import verdict
 from knowledge.views import FlaggedDocument, IdentityReport, StoreStats
 
 STORE_DOWN = "Databasen svarar inte just nu. Försök igen om en stund."
+STORE_BUSY = "Databasen är upptagen av en annan skrivning just nu. Försök igen om en stund."
+STORE_LIMIT = "Databasen har nått en gräns (fullt eller för många anslutningar). Försök igen om en stund."
+#: What the user is told for each `bot.faults.StoreFault`: the store is down only when it is.
+STORE_FAULTS = {"connection": STORE_DOWN, "busy": STORE_BUSY, "conflict": STORE_BUSY, "limit": STORE_LIMIT}
 
 
 def refusal(user_id: int | None, chat_id: int | None = None) -> str:
@@ -41,13 +45,13 @@ def flood_notice() -> str:
     )
 
 
-def store_down() -> str:
-    return esc(STORE_DOWN)
+def store_problem(kind: str = "connection") -> str:
+    return esc(store_problem_short(kind))
 
 
-def store_down_short() -> str:
+def store_problem_short(kind: str = "connection") -> str:
     """For an inline query's button or a callback toast (plain text)."""
-    return STORE_DOWN
+    return STORE_FAULTS.get(kind, STORE_DOWN)
 
 
 def admins_only_documents() -> Reply:
@@ -75,15 +79,15 @@ _STATUS_TEXT = {
 }
 
 
-def ingest_outcome(outcome: DocumentOutcome, *, store_down: bool = False) -> Reply:
+def ingest_outcome(outcome: DocumentOutcome, *, store: str | None = None) -> Reply:
     """What an admin's file became: body, date, paragraphs and new/unchanged/replaced, or why
-    nothing was stored."""
+    nothing was stored (``store``: the kind of store failure, `bot.faults.StoreFault`)."""
     name = esc(outcome.name)
     if outcome.result is None:
-        if store_down:
+        if store is not None:
             return simple(
-                f"<b>{name} lästes inte in.</b>\n{esc(STORE_DOWN)} Inget sparades – "
-                "skicka filen igen när databasen svarar."
+                f"<b>{name} lästes inte in.</b>\n{store_problem(store)} Inget sparades – "
+                "skicka filen igen om en stund."
             )
         return simple(
             f"<b>{name} lästes inte in.</b>\nOrsak: {esc(outcome.failure or 'okänt fel')}.\n"

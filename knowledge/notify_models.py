@@ -1,9 +1,10 @@
 """Tables for subscriptions and the notification outbox.
 
 The outbox is the source of truth for delivery: a notification is written once (unique per
-recipient and event key) before it is sent, and marked sent only after Telegram accepted it.
-A restart therefore resumes what is unsent and never resends what was sent. With several
-workers, a row is claimed (``claimed_by``, ``claimed_until``) before it is sent. Times are stored
+recipient and event key) before it is sent, marked sending just before its request leaves, and
+marked sent right after Telegram accepted it. A restart therefore resumes what is unsent and
+resends only what was in flight when the process died (`bot.notify`). With several workers, a
+row is claimed (``claimed_by``, ``claimed_until``) before it is sent. Times are stored
 as aware UTC (`utc`; SQLModel's UTCDateTime), so SQLite and PostgreSQL compare them alike.
 """
 
@@ -82,6 +83,9 @@ class Outbox(SQLModel, table=True):
     # claimed by one; a crashed worker's rows are taken again once the lease has run out.
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_until: datetime | None = None
+    # Set just before the request leaves, kept until the answer is recorded: a row whose worker
+    # died while it was sending may have reached Telegram, so it waits out that worker's lease.
+    sending_at: datetime | None = None
 
 
 class NotifyEventDone(SQLModel, table=True):

@@ -21,14 +21,15 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, text, update
+from sqlalchemy import and_, func, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
+from knowledge.db import write_transaction
 from knowledge.notify_models import (
     BLOCKED,
     FAILED,
@@ -160,39 +161,53 @@ def _insert(session: Session):
 # --------------------------------------------------------------------------- subscriptions
 
 
+# Every function below that writes starts its transaction as a writer (`write_transaction`:
+# BEGIN IMMEDIATE on SQLite). A deferred transaction that reads and then writes fails at once in
+# WAL mode when another writer committed in between, busy timeout or not; a writer that asks
+# first waits its turn. Inserts are ON CONFLICT DO NOTHING, so two chats (or two taps) racing on
+# PostgreSQL get the same answer as one after the other. A caller that reads before calling one
+# of them in the same transaction (`handlers.bevaka`) calls `write_transaction` first itself.
+
+
 def chat_settings(session: Session, chat_id: int) -> NotifyChat:
+    """The chat's row, made with the defaults on first use."""
+    write_transaction(session)
     chat = session.get(NotifyChat, chat_id)
     if chat is None:
-        chat = NotifyChat(chat_id=chat_id)
-        session.add(chat)
-        session.flush()
+        fresh = NotifyChat(chat_id=chat_id)
+        session.execute(
+            _insert(session)(NotifyChat)
+            .values(chat_id=chat_id, reminder_days=fresh.reminder_days, paused=False,
+                    updated_at=fresh.updated_at)
+            .on_conflict_do_nothing(index_elements=["chat_id"])
+        )
+        chat = session.get(NotifyChat, chat_id)
     return chat
 
 
-def subscribe(session: Session, chat_id: int, kind: str, target: str, label: str) -> bool:
-    """Follow something; True when new. Subscribing again also lifts a 403 pause (the user is back)."""
+def subscribe(session: Session, chat_id: int, kind: str, target: str, label: str,
+              *, now: datetime | None = None) -> bool:
+    """Follow something from ``now`` on; True when new. Subscribing again also lifts a 403 pause
+    (the user is back)."""
     if kind not in ("body", "case", "word"):
         raise ValueError(f"okänd bevakningstyp: {kind}")
     chat = chat_settings(session, chat_id)
     if chat.paused:
         resume_chat(session, chat_id)
-    existing = session.exec(
-        select(Subscription).where(
-            Subscription.chat_id == chat_id, Subscription.kind == kind, Subscription.target == target
-        )
+    inserted = session.execute(
+        _insert(session)(Subscription)
+        .values(chat_id=chat_id, kind=kind, target=target, label=label,
+                reminder_days=chat.reminder_days, paused=False,
+                created_at=utc(now or datetime.now(UTC)))
+        .on_conflict_do_nothing(index_elements=["chat_id", "kind", "target"])
+        .returning(Subscription.id)
     ).first()
-    if existing is not None:
-        return False
-    session.add(
-        Subscription(chat_id=chat_id, kind=kind, target=target, label=label,
-                     reminder_days=chat.reminder_days)
-    )
-    session.flush()
-    return True
+    return inserted is not None
 
 
 def unsubscribe(session: Session, chat_id: int, kind: str | None, target: str) -> int:
     """Stop following; ``kind`` None matches any kind with that target or label. Returns rows removed."""
+    write_transaction(session)
     query = select(Subscription).where(Subscription.chat_id == chat_id)
     if kind is not None:
         query = query.where(Subscription.kind == kind, Subscription.target == target)
@@ -217,6 +232,7 @@ def set_reminder_days(session: Session, chat_id: int, days: int) -> None:
     """Days before each meeting of a followed body; 0 turns reminders off."""
     if not 0 <= days <= MAX_REMINDER_DAYS:
         raise ValueError(f"antal dagar måste vara 0–{MAX_REMINDER_DAYS}")
+    write_transaction(session)
     chat = chat_settings(session, chat_id)
     chat.reminder_days = days
     session.add(chat)
@@ -250,6 +266,7 @@ def resume_chat(session: Session, chat_id: int) -> None:
 
 def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
     """A group became a supergroup: move its subscriptions and pending rows to the new id."""
+    write_transaction(session)
     chat = session.get(NotifyChat, old_id)
     if chat is not None and session.get(NotifyChat, new_id) is None:
         session.add(NotifyChat(chat_id=new_id, reminder_days=chat.reminder_days))
@@ -272,9 +289,14 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
     session.flush()
 
 
-def subscribers(session: Session, kind: str, targets: Iterable[str] | None = None) -> list[Subscription]:
-    """Active subscriptions of a kind (optionally only for some targets)."""
+def subscribers(session: Session, kind: str, targets: Iterable[str] | None = None, *,
+                since: datetime | None = None) -> list[Subscription]:
+    """Active subscriptions of a kind (optionally only for some targets). With ``since`` (when an
+    event happened) only those that existed then: news goes to who followed when it happened,
+    not to whoever follows by the time the notifier gets to it."""
     query = select(Subscription).where(Subscription.kind == kind, Subscription.paused == False)  # noqa: E712
+    if since is not None:
+        query = query.where(Subscription.created_at <= utc(since))
     if targets is not None:
         targets = list(targets)
         if not targets:
@@ -347,16 +369,16 @@ def claim_outbox(
     One statement, ``WITH picked AS (SELECT … FOR UPDATE SKIP LOCKED) UPDATE … RETURNING``: on
     PostgreSQL concurrent workers skip each other's rows instead of waiting or taking them twice;
     SQLite (one writer at a time) runs it as a plain update. A row is free when unclaimed, when
-    its lease ran out, or when its claimant is known to be ``dead`` (a crashed process on this
-    machine). A chat is delivered by one worker at a time, in order: when an older due row of a
-    chat is not ours (another worker has it), our rows of that chat are given back.
-    The caller commits.
+    its lease ran out, or when it is not marked sending and its claimant is this worker or known
+    to be ``dead`` (a crashed process on this machine). A row marked sending may have reached
+    Telegram: it waits for its lease whoever claimed it. A chat is delivered by one worker at a
+    time, in order: when an older due row of a chat is not ours (another worker has it), our
+    rows of that chat are given back. The caller commits.
     """
     now = utc(now)
-    free = or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now, Outbox.claimed_by == worker)
-    dead = [d for d in dead if d != worker]
-    if dead:
-        free = or_(free, Outbox.claimed_by.in_(dead))
+    mine = [worker, *(d for d in dead if d != worker)]
+    free = or_(Outbox.claimed_until.is_(None), Outbox.claimed_until <= now,
+               and_(Outbox.sending_at.is_(None), Outbox.claimed_by.in_(mine)))
     due = (Outbox.status == PENDING, Outbox.next_attempt_at <= now)
     # A CTE, not a bare subquery: PostgreSQL may run a LIMIT subquery inside UPDATE … IN once
     # per row and claim far more than ``limit``; a CTE is evaluated once.
@@ -368,7 +390,7 @@ def claim_outbox(
     claimed = session.execute(
         update(Outbox)
         .where(Outbox.id.in_(select(picked.c.id)), *due, free)
-        .values(claimed_by=worker, claimed_until=now + lease)
+        .values(claimed_by=worker, claimed_until=now + lease, sending_at=None)
         .returning(Outbox.id, Outbox.recipient)
         .execution_options(synchronize_session=False)
     ).all()
@@ -397,14 +419,32 @@ def claim_outbox(
 
 
 def release_claims(session: Session, worker: str) -> int:
-    """Give back ``worker``'s claims on rows it did not send (end of a round, or shutdown)."""
+    """Give back ``worker``'s claims on rows it did not send (end of a round, or shutdown). A row
+    still marked sending has no recorded answer: it keeps its claim until the lease ends."""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.claimed_by == worker, Outbox.status == PENDING)
+        .where(Outbox.claimed_by == worker, Outbox.status == PENDING, Outbox.sending_at.is_(None))
         .values(claimed_by=None, claimed_until=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def mark_sending(session: Session, outbox_id: int, worker: str, now: datetime) -> bool:
+    """Just before the request leaves: the row is ``worker``'s and in flight. False when the claim
+    is no longer ours (the lease ran out and another worker took it): then it is not sent."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.id == outbox_id, Outbox.claimed_by == worker, Outbox.status == PENDING)
+        .values(sending_at=utc(now))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def unmark_sending(session: Session, outbox_id: int) -> None:
+    """The request never left after all (no slot before the lease's half): an ordinary claim again."""
+    session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == PENDING).values(sending_at=None))
 
 
 def next_due_at(session: Session) -> datetime | None:
@@ -421,7 +461,7 @@ def mark_sent(session: Session, outbox_id: int, now: datetime, message_id: int |
 
 def mark_retry(session: Session, outbox_id: int, at: datetime, error: str, *, count_attempt: bool = True) -> None:
     values = {"next_attempt_at": utc(at), "last_error": error[:500], "claimed_by": None,
-              "claimed_until": None}
+              "claimed_until": None, "sending_at": None}
     if count_attempt:
         values["attempts"] = Outbox.attempts + 1
     session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.status == PENDING).values(**values))
@@ -448,16 +488,18 @@ def notify_moved(
     render: Callable[[Notice], str],
     *,
     now: datetime,
+    since: datetime | None = None,
 ) -> int:
-    """Queue "meeting moved" for every subscriber of the body. Keyed by body and dates, so a
-    protocol and an admin recording the same move notify once."""
+    """Queue "meeting moved" for every subscriber of the body (who followed it ``since``, when the
+    move was recorded). Keyed by body and dates, so a protocol and an admin recording the same
+    move notify once."""
     if notice.body.id is None:
         return 0
     key = f"moved:{notice.body.id}:{notice.from_date}:{notice.to_date}"
     text = render(notice)
     return sum(
         enqueue(session, sub.chat_id, key, "moved", text, now=now)
-        for sub in subscribers(session, "body", [str(notice.body.id)])
+        for sub in subscribers(session, "body", [str(notice.body.id)], since=since)
     )
 
 
@@ -471,25 +513,27 @@ def notify_protocol(
     *,
     now: datetime,
     document: str | None = None,
+    since: datetime | None = None,
 ) -> int:
     """One message per chat for a newly ingested protocol: the summary for body subscribers,
-    followed cases (``case_keys``: paragraph number → normalised dnr) and word hits.
-    Keyed by body and meeting date, so a replaced version of the same protocol does not repeat."""
+    followed cases (``case_keys``: paragraph number → normalised dnr) and word hits, to the
+    subscriptions that existed ``since`` (when it was ingested). Keyed by body and meeting date,
+    so a replaced version of the same protocol does not repeat."""
     per_chat: dict[int, dict] = {}
 
     def slot(chat_id: int) -> dict:
         return per_chat.setdefault(chat_id, {"summary": False, "cases": [], "words": []})
 
     if body.id is not None:
-        for sub in subscribers(session, "body", [str(body.id)]):
+        for sub in subscribers(session, "body", [str(body.id)], since=since):
             slot(sub.chat_id)["summary"] = True
     by_dnr: dict[str, list[ParagraphRef]] = {}
     for p in paragraphs:
         if p.number in case_keys:
             by_dnr.setdefault(case_keys[p.number], []).append(p)
-    for sub in subscribers(session, "case", by_dnr):
+    for sub in subscribers(session, "case", by_dnr, since=since):
         slot(sub.chat_id)["cases"].extend(by_dnr[sub.target])
-    for sub in subscribers(session, "word"):
+    for sub in subscribers(session, "word", since=since):
         for p in paragraphs:
             if p.routine:
                 continue
@@ -582,8 +626,10 @@ def _date(value) -> date | None:
         return None
 
 
-def protocol_fanout(session: Session, document_id: int, render: Callable[[Notice], str], *, now: datetime) -> int:
-    """A newly ingested protocol → one message per interested chat (body, case and word subscribers)."""
+def protocol_fanout(session: Session, document_id: int, render: Callable[[Notice], str], *, now: datetime,
+                    since: datetime | None = None) -> int:
+    """A newly ingested protocol → one message per interested chat (body, case and word
+    subscribers that existed ``since``, the ingest)."""
     from knowledge.models import Case, Decision, Document, Paragraph
 
     doc = session.get(Document, document_id)
@@ -615,12 +661,12 @@ def protocol_fanout(session: Session, document_id: int, render: Callable[[Notice
         if key:
             case_keys[p.number] = key
     return notify_protocol(session, body, doc.meeting_date, paragraphs, case_keys, render,
-                           now=now, document=doc.source_name)
+                           now=now, document=doc.source_name, since=since)
 
 
 def moved_fanout(session: Session, event, render: Callable[[Notice], str], *, now: datetime) -> int:
     """A "meeting_moved" event (a move, or with "cancelled" a cancellation) → a message to
-    every subscriber of the body."""
+    every subscriber of the body who followed it when the move was recorded."""
     from knowledge.models import Meeting
 
     payload = event.payload or {}
@@ -646,7 +692,7 @@ def moved_fanout(session: Session, event, render: Callable[[Notice], str], *, no
         by_admin=bool(payload.get("by_admin")),
         time=shown.time if shown else None, place=shown.place if shown else None,
     )
-    return notify_moved(session, notice, render, now=now)
+    return notify_moved(session, notice, render, now=now, since=event.created_at)
 
 
 def upcoming_meetings(session: Session, today: date, days: int = MAX_REMINDER_DAYS) -> list[UpcomingMeeting]:
@@ -687,13 +733,16 @@ def enqueue_due(
     max_events: int = 200,
 ) -> int:
     """Everything owed at ``now`` → outbox rows: unprocessed store events, then due reminders.
-    Events are marked done in the same transaction as their rows (the caller commits).
+    Events are marked done in the same transaction as their rows (the caller commits). An
+    event's notices go to the subscriptions that existed when it happened (its ``created_at``),
+    however late this runs; reminders are about what is ahead and go to every follower.
 
     With several workers on PostgreSQL one collects at a time (the others return 0 at once and
     only deliver); were two to run anyway, each insert is ``ON CONFLICT DO NOTHING``."""
     from knowledge.models import Event
     from knowledge.notify_models import NotifyEventDone
 
+    write_transaction(session)  # reads the events, then writes their rows
     if not _collect_lock(session):
         return 0
     queued = 0
@@ -714,7 +763,7 @@ def enqueue_due(
             doc_id = int(payload["document_id"])
             if doc_id not in seen_documents:
                 seen_documents.add(doc_id)
-                queued += protocol_fanout(session, doc_id, render, now=now)
+                queued += protocol_fanout(session, doc_id, render, now=now, since=event.created_at)
         session.execute(
             _insert(session)(NotifyEventDone)
             .values(event_id=event.id, done_at=utc(now))

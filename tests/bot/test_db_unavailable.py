@@ -1,6 +1,7 @@
 """The store unavailable for a while, for real: a SQLite file locked by another connection, a
-PostgreSQL database that refuses connections. Users get "try again shortly", nothing crashes,
-an admin's ingest fails whole, and once the store is back everything works without a restart."""
+PostgreSQL database that refuses connections. Users get "try again shortly", told which it is
+(busy with another writer, or not answering), nothing crashes, an admin's ingest fails whole,
+and once the store is back everything works without a restart."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.app import build_application
 from bot.offline import html_to_text, make_callback_update, make_inline_update, make_update
 from bot.settings import Settings
 from handlers import keys
-from handlers.render_admin import STORE_DOWN
+from handlers.render_admin import STORE_BUSY, STORE_DOWN
 from knowledge import db, queries
 from knowledge.batch import ingest_bytes
 from knowledge.db import init_db, make_engine, session
@@ -67,8 +68,8 @@ async def send_protocol(app, request, path: Path) -> str:
     return said(request)[-1]
 
 
-def no_traceback_for_the_outage(caplog) -> None:
-    down = [r for r in caplog.records if "Databasen svarar inte" in r.getMessage()]
+def no_traceback_for_the_outage(caplog, said: str = "svarar inte") -> None:
+    down = [r for r in caplog.records if f"Databasen {said}" in r.getMessage()]
     assert down, "the outage is logged"
     assert all(r.exc_info is None for r in down), "an outage is not a bug: no traceback"
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "bot.app"]
@@ -115,7 +116,7 @@ async def test_sqlite_write_lock_fails_an_ingest_whole_while_reading_goes_on(
         with caplog.at_level(logging.INFO), exclusive_lock(path, whole_file=False):
             reply = await send_protocol(app, request, SECOND)
             assert f"{SECOND.name} lästes inte in" in reply
-            assert STORE_DOWN in reply and "Inget sparades" in reply
+            assert STORE_BUSY in reply and "Inget sparades" in reply  # busy, not down
             # WAL: readers are not blocked by the writer's lock; users are still answered.
             assert DNR in (await ask_case(app, request)).replace(" ", "")
         assert documents(engine) == 1, "nothing of the failed ingest was written"
@@ -132,22 +133,22 @@ async def test_sqlite_store_locked_to_everyone_gets_try_again_and_recovers(
         assert DNR in (await ask_case(app, request)).replace(" ", "")
         engine.dispose()  # the bot's pooled connections are gone (e.g. recycled) …
         with caplog.at_level(logging.INFO), exclusive_lock(path, whole_file=True):  # … and this holds the file
-            assert await ask_case(app, request) == STORE_DOWN
+            assert await ask_case(app, request) == STORE_BUSY  # locked by another writer: busy, not down
             # A button press: answered, and the same notice.
             request.clear()
             await app.process_update(
                 make_callback_update(app, keys.example("beslut", DNR), user_id=USER, chat_id=USER)
             )
             assert request.of("answerCallbackQuery")
-            assert STORE_DOWN in said(request)
+            assert STORE_BUSY in said(request)
             # An inline query: answered with the notice as its button.
             request.clear()
             await app.process_update(make_inline_update(app, DNR, user_id=USER))
             inline = request.last("answerInlineQuery")
-            assert inline.params["results"] == [] and inline.params["button"]["text"] == STORE_DOWN
+            assert inline.params["results"] == [] and inline.params["button"]["text"] == STORE_BUSY
             reply = await send_protocol(app, request, SECOND)
-            assert "lästes inte in" in reply and STORE_DOWN in reply
-        no_traceback_for_the_outage(caplog)
+            assert "lästes inte in" in reply and STORE_BUSY in reply
+        no_traceback_for_the_outage(caplog, "är upptagen")
         assert DNR in (await ask_case(app, request)).replace(" ", "")
         assert documents(engine) == 1
 

@@ -218,7 +218,7 @@ def test_refused_menu_flood_limit_and_failed_poll_do_not_stop_the_bot(
     api.fail("setMyCommands", description="Bad Request: BOT_COMMANDS_TOO_MUCH", times=None)
     with running_bot(api, tmp_path) as proc:
         wait_started(api, proc)
-        # The first answer meets a 429: AIORateLimiter waits retry_after and sends again.
+        # The first answer meets a 429: the pacer (bot.pacing) waits retry_after and sends again.
         api.fail("sendMessage", retry_after=1, times=1)
         api.fail("getUpdates", code=502, description="Bad Gateway")  # the poll after this one
         mark = api.mark()

@@ -261,10 +261,9 @@ def bot(store) -> Iterator[Bot]:
     )
     request = OfflineRequest()
     app = build_application(settings_, store, request=request)
-    # The limiter's overall pace (30 sends/s, Telegram's broadcast limit) would make ~2,000
-    # answers a minute of sleeping; None is what AIORateLimiter(overall_max_rate=0) holds. Its
-    # retries on 429 stay (tested in tests/e2e).
-    app.bot.rate_limiter._base_limiter = None
+    # The pacer's overall pace (30 sends/s, Telegram's broadcast limit) would make ~2,000
+    # answers a minute of sleeping; rate None lifts it. Its retries on 429 stay (tests/e2e).
+    app.bot.rate_limiter.rate = None
     b = Bot(runner, app, request)
 
     async def record(update: object, context: Any) -> None:

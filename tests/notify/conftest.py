@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.ext import Application
 
+from bot.pacing import Pacer
 from knowledge import notify_models  # noqa: F401  (registers the notifier's tables)
 from tests.notify.fakeserver import TOKEN, FakeBotAPI
 
@@ -51,9 +52,19 @@ def server():
     srv.stop()
 
 
+def paced_app(base_url: str, pacer: Pacer, **builder) -> Application:
+    """A real PTB Application on the fake server, its sends paced by ``pacer`` (as bot.app's)."""
+    build = Application.builder().token(TOKEN).base_url(base_url).rate_limiter(pacer)
+    for name, value in builder.items():
+        build = getattr(build, name)(value)
+    return build.build()
+
+
 @pytest.fixture
-async def app(server):
-    application = Application.builder().token(TOKEN).base_url(server.base_url).build()
+async def app(server, clock):
+    """No overall limit (the pace is tested in test_pacing.py), holds in the simulated clock."""
+    application = paced_app(server.base_url, Pacer(None, group_per_minute=0, clock=clock.monotonic,
+                                                   sleep=clock.sleep))
     await application.initialize()
     yield application
     await application.shutdown()

@@ -18,7 +18,7 @@ from knowledge.store import ingest_document
 from tests.knowledge.store_docs import HSN, hsn_2024_09_04, hsu_2024_08_28
 
 STHLM = ZoneInfo("Europe/Stockholm")
-FAST = Pacing(private_interval=0.0, group_interval=0.0, overall_rate=10_000)
+FAST = Pacing(private_interval=0.0, group_interval=0.0)
 PLAN = f"""organ,datum,tid,plats
 {HSN},2024-10-04,09.00,Regionens hus Härnösand
 {HSN},2024-11-20,9:30,Regionens hus Härnösand

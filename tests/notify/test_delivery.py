@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
 from bot.notify import Notifier, Pacing
+from bot.pacing import Pacer
 from knowledge import subscriptions as subs
 from knowledge.notify_models import BLOCKED, PENDING, SENT, Outbox
+from tests.notify import simtime
+from tests.notify.fakeserver import FakeBotAPI
+from tests.notify.simtime import sim_app
 
-FAST = Pacing(private_interval=0.0, group_interval=0.0, overall_rate=10_000, backoff_base=5.0)
+FAST = Pacing(private_interval=0.0, group_interval=0.0, backoff_base=5.0)
 
 
 def _queue(engine, clock, chats, key="notice:1", text="Hej {chat}"):
@@ -105,23 +109,34 @@ async def test_403_pauses_the_chat_and_its_subscriptions(engine, clock, server, 
         assert not any(v.paused for v in subs.list_subscriptions(s, 401))
 
 
-async def test_one_chat_is_paced_and_kept_in_order(engine, clock, server, app):
-    for i in range(4):
-        _queue(engine, clock, [501], key=f"n{i}", text=f"meddelande {i}")
-    _queue(engine, clock, [502], key="n0", text="annan chatt")
-    for i in range(3):
-        _queue(engine, clock, [-100900], key=f"g{i}", text=f"grupp {i}")
-    # real time here: the pacing is what is measured
-    notifier = Notifier(engine, now=clock.now, collect=None,
-                        pacing=Pacing(private_interval=0.15, group_interval=0.4, overall_rate=1000))
-    await notifier.tick(app.bot)
+def test_one_chat_is_paced_and_kept_in_order(engine):
+    """In simulated time (tests.notify.simtime): the gaps are the times the code itself saw."""
+    start = datetime(2024, 9, 20, 10, 0, tzinfo=UTC)
+
+    async def main(loop):
+        api = FakeBotAPI(clock=loop.time)
+        with Session(engine) as s:
+            for i in range(4):
+                subs.enqueue(s, 501, f"n{i}", "notice", f"meddelande {i}", now=loop.now())
+            subs.enqueue(s, 502, "n0", "notice", "annan chatt", now=loop.now())
+            for i in range(3):
+                subs.enqueue(s, -100900, f"g{i}", "notice", f"grupp {i}", now=loop.now())
+            s.commit()
+        app = sim_app(api, Pacer(None, group_per_minute=0))
+        await app.initialize()
+        notifier = Notifier(engine, now=loop.now, collect=None, monotonic=loop.time,
+                            pacing=Pacing(private_interval=1.0, group_interval=3.0))
+        await notifier.tick(app.bot)
+        await app.shutdown()
+        return api
+
+    server = simtime.run(start, main)
     sent = server.delivered(501)
     assert [d.text for d in sent] == [f"meddelande {i}" for i in range(4)]
-    gaps = [b.at - a.at for a, b in zip(sent, sent[1:], strict=False)]
-    assert min(gaps) >= 0.14
+    assert min(b.at - a.at for a, b in zip(sent, sent[1:], strict=False)) >= 1.0
     group = server.delivered(-100900)
     assert [d.text for d in group] == ["grupp 0", "grupp 1", "grupp 2"]
-    assert min(b.at - a.at for a, b in zip(group, group[1:], strict=False)) >= 0.39
+    assert min(b.at - a.at for a, b in zip(group, group[1:], strict=False)) >= 3.0
     # the other chat was not held up behind the paced one
     assert server.delivered(502)[0].at < sent[1].at
 

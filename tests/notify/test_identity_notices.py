@@ -15,7 +15,7 @@ from knowledge.parse import parse_text
 from knowledge.store import ingest_document
 from tests.knowledge.test_identity_store import HSN_GENITIVE, HSN_NO_HEADER, HSN_STATED
 
-FAST = Pacing(private_interval=0.0, group_interval=0.0, overall_rate=10_000)
+FAST = Pacing(private_interval=0.0, group_interval=0.0)
 FOLLOWER = 21
 
 

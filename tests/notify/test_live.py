@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 from sqlmodel import Session
-from telegram.ext import Application
 
 from bot import notify
+from bot.pacing import Pacer
 from knowledge import calendar
 from knowledge import subscriptions as subs
-from tests.notify.fakeserver import TOKEN
+from tests.notify.conftest import paced_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "knowledge" / "samples" / "hsn-2024-09-04.txt"
@@ -32,7 +32,7 @@ async def test_ingest_in_another_process_is_delivered_by_the_running_bot(engine,
         subs.subscribe(s, 2, "case", "24HSN2937", "24HSN2937")
         subs.subscribe(s, 3, "word", "tandvård", "tandvård")
         s.commit()
-    app = Application.builder().token(TOKEN).base_url(server.base_url).build()
+    app = paced_app(server.base_url, Pacer())
     app.bot_data["engine"] = engine
     clock.set(clock.now().replace(year=2024, month=9, day=5))
     notify.install(app, poll_seconds=0.3, now=clock.now, first=0.1)
@@ -50,6 +50,7 @@ async def test_ingest_in_another_process_is_delivered_by_the_running_bot(engine,
                     break
                 await asyncio.sleep(0.05)
         finally:
+            await app.bot_data["notifier"].close()
             await app.stop()
     texts = [d.text for d in server.delivered(1)]
     assert any("HSN 4 oktober är flyttat till 3 oktober</b> — beslut HSN 2024-09-04 § 104" in t for t in texts)

@@ -1,5 +1,7 @@
 """Kill the sending bot process in the middle of a broadcast, start it again, and count what the
-Bot API server accepted: every notification exactly once."""
+Bot API server accepted: every notification exactly once when the requests in flight never
+reached the server (they are held there), and those in flight sent again only after the dead
+process's lease."""
 
 from __future__ import annotations
 
@@ -10,18 +12,21 @@ import sys
 import time
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from knowledge import subscriptions as subs
+from knowledge.notify_models import Outbox
 
 ROOT = Path(__file__).resolve().parents[2]
 CHATS = 60
+LEASE = 4.0
 
 
 def _spawn(engine, server) -> subprocess.Popen:
     url = engine.url.render_as_string(hide_password=False)
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.notify.sender_proc", url, server.base_url, "200"],
+        [sys.executable, "-m", "tests.notify.worker_proc", url, server.base_url, "--rate", "200",
+         "--batch", "2000", "--lease", str(LEASE), "--no-collect"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
@@ -62,6 +67,10 @@ async def test_sigkill_mid_broadcast_then_restart_loses_and_duplicates_nothing(e
             first.kill()
     assert len(server.delivered()) == k
     assert _counts(engine) == {"sent": k, "pending": total - k}
+    with Session(engine) as s:  # the requests held at the server were in flight: marked sending
+        in_flight = {r.id: r.claimed_until for r in s.exec(select(Outbox).where(Outbox.sending_at.is_not(None),
+                                                                               Outbox.status == "pending")).all()}
+    assert 0 < len(in_flight) <= 8  # Pacing.in_flight
 
     server.release()
     second = _spawn(engine, server)
@@ -70,5 +79,8 @@ async def test_sigkill_mid_broadcast_then_restart_loses_and_duplicates_nothing(e
     assert set(counts) == expected  # nothing lost
     assert max(counts.values()) == 1  # nothing twice
     assert _counts(engine) == {"sent": total}
+    with Session(engine) as s:  # what was in flight went again only once the dead process's lease was over
+        for row_id, lease_end in in_flight.items():
+            assert s.get(Outbox, row_id).sent_at >= lease_end
     for chat in (10, 20, 30):  # order kept within a chat across the restart
         assert [d.text for d in server.delivered(chat)] == [f"Nytt protokoll {n} till {chat}" for n in (1, 2)]

@@ -43,9 +43,10 @@ def pg(tmp_path):
             engine.dispose()
 
 
-def _spawn(engine, server, *, worker="-", rate=60.0, batch=8, lease=20.0, start_at=None):
+def _spawn(engine, server, *, worker=None, rate=60.0, batch=8, lease=20.0, start_at=None):
     url = engine.url.render_as_string(hide_password=False)
-    args = [url, server.base_url, worker, str(rate), str(batch), str(lease), str(start_at or time.time())]
+    args = [url, server.base_url, "--rate", str(rate), "--batch", str(batch), "--lease", str(lease),
+            "--start-at", str(start_at or time.time()), *(["--worker", worker] if worker else [])]
     return subprocess.Popen([sys.executable, "-m", "tests.notify.worker_proc", *args], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
 
